@@ -1,0 +1,64 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "atlas-mock",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "atlas-mock", targets: ["atlas-mock"]),
+        // Lets a Swift test suite start the fake in-process (see README, "Embedding").
+        .library(name: "AtlasMock", targets: ["AtlasMock"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CNghttp2",
+            pkgConfig: "libnghttp2",
+            providers: [.apt(["libnghttp2-dev"]), .brew(["nghttp2"])]
+        ),
+        .target(
+            name: "AtlasMockHTTP",
+            dependencies: [
+                "CNghttp2",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "AtlasMock",
+            dependencies: [
+                "AtlasMockHTTP",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: []
+        ),
+        .executableTarget(
+            name: "atlas-mock",
+            dependencies: [
+                "AtlasMock",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "AtlasMockHTTPTests",
+            dependencies: [
+                "AtlasMockHTTP", "CNghttp2",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
+        .testTarget(
+            name: "AtlasMockTests",
+            dependencies: [
+                "AtlasMock", "AtlasMockHTTP",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,2 @@
+// The fake Atlas: filled in by the endpoint issue.
+public enum AtlasMockModule {}

@@ -1,0 +1,24 @@
+import HTTPTypes
+
+/// A complete response. The transport adds `Date`, `Content-Length` and framing headers itself.
+public struct HTTPServerResponse: Sendable {
+    public var head: HTTPResponse
+    public var body: [UInt8]
+
+    public init(head: HTTPResponse, body: [UInt8] = []) {
+        self.head = head
+        self.body = body
+    }
+
+    public init(status: HTTPResponse.Status, headerFields: HTTPFields = [:], body: [UInt8] = []) {
+        self.head = HTTPResponse(status: status, headerFields: headerFields)
+        self.body = body
+    }
+}
+
+/// What a handler answers: a response, or the instruction to drop the connection without one
+/// (used to simulate network failures on demand).
+public enum HTTPServerReply: Sendable {
+    case response(HTTPServerResponse)
+    case dropConnection
+}

@@ -1,0 +1,44 @@
+import Dispatch
+
+/// What one HTTP version's engine (HTTP/1.1 or HTTP/2) needs from the connection it runs on.
+///
+/// Confinement: every member is used on `queue` only, by the connection and its engine alike.
+/// The connection owns the socket; the engine owns the protocol state. Neither outlives the other's
+/// use: the connection keeps its engine strongly, the engine keeps the connection weakly.
+protocol ConnectionIO: AnyObject {
+    /// The connection's serial queue; all protocol state lives on it.
+    var queue: DispatchQueue { get }
+    var configuration: ServerConfiguration { get }
+    var handler: any HTTPHandler { get }
+    var accessLog: AccessLog { get }
+    /// The peer's IP address (no port) and port.
+    var remoteAddress: String { get }
+    var remotePort: Int { get }
+    /// Bytes queued for the peer and not yet accepted by the socket.
+    var pendingOutputBytes: Int { get }
+
+    /// Queues bytes for the peer; the connection writes them as the socket allows, in order.
+    func send(_ bytes: [UInt8])
+    /// Stops or resumes reading from the socket (backpressure, or while a request is being answered).
+    func setReadingPaused(_ paused: Bool)
+    /// Closes the connection: after the queued output is written (`flush: true`) or at once.
+    func close(flush: Bool)
+    /// Hands the connection to another engine (prior-knowledge HTTP/2, or `Upgrade: h2c`);
+    /// `leftover` is input the old engine received but did not consume, fed to the new one first.
+    func replaceEngine(with engine: any ProtocolEngine, leftover: [UInt8])
+}
+
+/// One HTTP version's protocol logic for one connection. Confined to `ConnectionIO.queue`.
+protocol ProtocolEngine: AnyObject {
+    /// Bytes the peer sent.
+    func receive(_ bytes: UnsafeRawBufferPointer)
+    /// The peer closed its sending side (read returned 0).
+    func inputClosed()
+    /// Everything queued with `send` has been written: a chance to produce more or to finish a close.
+    func outputDrained()
+    /// The server is shutting down: finish requests already received, accept no new ones,
+    /// close when done (HTTP/2: GOAWAY with the last stream id processed).
+    func startGracefulShutdown()
+    /// True when no request is being received or answered, so the connection may be closed at once.
+    var isIdle: Bool { get }
+}
