@@ -42,3 +42,31 @@ protocol ProtocolEngine: AnyObject {
     /// True when no request is being received or answered, so the connection may be closed at once.
     var isIdle: Bool { get }
 }
+
+extension ConnectionIO {
+    /// Runs the handler for `request` and delivers its reply on `queue`, exactly once.
+    /// A handler that throws is answered with its own `responseForFailure`: the one place where a
+    /// failure inside the application becomes an HTTP response.
+    func dispatch(_ request: HTTPServerRequest, onReply: @escaping (HTTPServerReply) -> Void) {
+        let queue = self.queue
+        let handler = self.handler
+        // The completion may run on any thread; the hop back to `queue` restores confinement.
+        // `onReply` never leaves `queue`, which is why it need not be Sendable: it is smuggled through
+        // `UnsafeTransfer` and only ever called from `queue`.
+        let deliver = UnsafeTransfer(onReply)
+        do {
+            try handler.handle(request) { reply in
+                queue.async { deliver.value(reply) }
+            }
+        } catch {
+            let response = handler.responseForFailure(error, request: request)
+            queue.async { deliver.value(.response(response)) }
+        }
+    }
+}
+
+/// Carries a non-Sendable value across a hop that provably ends on the queue it came from.
+struct UnsafeTransfer<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}
