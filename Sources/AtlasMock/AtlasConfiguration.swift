@@ -17,6 +17,8 @@ public struct AtlasConfiguration: Sendable {
     /// How long a Digest nonce stays valid. Default 300 s.
     public var nonceLifetime: TimeInterval = 300
     public var logLevel: Logger.Level = .info
+    /// How long created restore jobs stay PENDING, QUEUED and RUNNING on the mock clock.
+    public var restorePhases = RestorePhaseDurations()
 
     public enum AuthMode: String, Sendable, CaseIterable {
         case strict

@@ -24,6 +24,8 @@ public final class FakeAtlas: HTTPHandler {
             mode: configuration.authMode, store: self.store, nonces: self.nonces, tokens: self.tokens)
         var router = Router()
         TenantRestoreEndpoints.register(in: &router)
+        TenantSnapshotEndpoints.register(in: &router)
+        FlexBackupEndpoints.register(in: &router)
         self.router = router
     }
 

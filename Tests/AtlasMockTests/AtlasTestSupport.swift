@@ -20,6 +20,12 @@ enum TestData {
         publicKey: "blocked", privateKey: "blocked-secret", orgId: orgId, description: nil,
         roles: RoleAssignments(orgRoles: [], projectRoles: [projectId: ["GROUP_READ_ONLY"]]),
         accessList: [AccessListEntry("203.0.113.0/24")!])
+    static let ownerKey = APIKey(
+        publicKey: "owner", privateKey: "owner-secret", orgId: orgId, description: nil,
+        roles: RoleAssignments(orgRoles: ["ORG_OWNER"], projectRoles: [:]), accessList: [])
+    static let backupKey = APIKey(
+        publicKey: "backup", privateKey: "backup-secret", orgId: orgId, description: nil,
+        roles: RoleAssignments(orgRoles: [], projectRoles: [projectId: ["GROUP_BACKUP_MANAGER"]]), accessList: [])
     static let account = ServiceAccount(
         clientId: "mdb_sa_id_test", clientSecret: "mdb_sa_sk_test", orgId: orgId, name: "ci",
         roles: RoleAssignments(orgRoles: [], projectRoles: [projectId: ["GROUP_READ_ONLY"]]), accessList: [])
@@ -44,6 +50,13 @@ enum TestData {
             Cluster(projectId: projectId, name: "Migrated0", kind: .flex(origin: .migratedFromShared)),
             Cluster(projectId: projectId, name: "Dedicated0", kind: .dedicated(tier: "M10")),
             Cluster(projectId: otherProjectId, name: "Cluster0", kind: .shared(tier: "M2")),
+            Cluster(projectId: projectId, name: "Target0", kind: .shared(tier: "M5")),
+        ]
+        dataset.snapshots = [
+            snapshot("65c000000000000000000001", cluster: "Cluster0", scheduled: "2026-11-25T00:00:00Z"),
+            snapshot("65c000000000000000000002", cluster: "Cluster0", scheduled: "2026-11-10T00:00:00Z"),
+            snapshot("65c000000000000000000003", cluster: "Migrated0", scheduled: "2026-11-26T00:00:00Z"),
+            snapshot("65c000000000000000000004", cluster: "Flex0", scheduled: "2026-11-27T00:00:00Z"),
         ]
         dataset.restoreJobs = (0..<jobCount).map { index in
             RestoreJob(
@@ -53,10 +66,22 @@ enum TestData {
                 restoreScheduledDate: date("2025-11-01T10:00:00Z"), restoreFinishedDate: date("2025-11-01T10:05:00Z"),
                 snapshotFinishedDate: date("2025-10-31T23:00:00Z"), expirationDate: nil, snapshotUrl: nil)
         }
-        dataset.apiKeys = [readKey, noRoleKey, blockedKey]
+        dataset.apiKeys = [readKey, noRoleKey, blockedKey, ownerKey, backupKey]
         dataset.serviceAccounts = [account]
         return dataset
     }
+
+    /// A completed snapshot kept eight days, as Atlas keeps them.
+    static func snapshot(_ id: String, cluster: String, scheduled: String) -> TenantSnapshot {
+        let start = date(scheduled)
+        return TenantSnapshot(
+            id: id, projectId: projectId, clusterName: cluster, status: .completed, mongoDBVersion: "8.0.4",
+            scheduledTime: start, startTime: start.addingTimeInterval(60), finishTime: start.addingTimeInterval(300),
+            expiration: start.addingTimeInterval(8 * 86400))
+    }
+
+    /// The instant backup tests stand at: after every snapshot above; snapshot 0002 (kept eight days) has expired.
+    static let now = date("2026-11-28T12:00:00Z")
 
     static func atlas(
         jobCount: Int = 3, configure: (inout AtlasConfiguration) -> Void = { _ in }
@@ -80,16 +105,19 @@ extension FakeAtlas {
 
     /// Runs the Digest handshake the way the Go SDK does: unauthenticated first, then the signed retry.
     func sendDigest(
-        _ target: String, user: String, password: String, accept: String = "application/vnd.atlas.2023-01-01+json",
-        remoteAddress: String = "127.0.0.1"
+        _ target: String, method: HTTPRequest.Method = .get, user: String, password: String,
+        accept: String = "application/vnd.atlas.2023-01-01+json", body: String? = nil, remoteAddress: String = "127.0.0.1"
     ) -> HTTPServerResponse {
-        let challenge = self.send(target, headers: [.accept: accept], remoteAddress: remoteAddress)
+        let bytes = body.map { Array($0.utf8) } ?? []
+        let challenge = self.send(target, method: method, headers: [.accept: accept], body: bytes, remoteAddress: remoteAddress)
         guard challenge.head.status == .unauthorized, let header = challenge.head.headerFields[.wwwAuthenticate],
             let nonce = DigestTestClient.nonce(in: header)
         else { return challenge }
         let authorization = DigestTestClient.authorization(
-            method: "GET", uri: target, user: user, password: password, nonce: nonce, nc: 1)
-        return self.send(target, headers: [.accept: accept, .authorization: authorization], remoteAddress: remoteAddress)
+            method: method.rawValue, uri: target, user: user, password: password, nonce: nonce, nc: 1)
+        return self.send(
+            target, method: method, headers: [.accept: accept, .authorization: authorization], body: bytes,
+            remoteAddress: remoteAddress)
     }
 }
 

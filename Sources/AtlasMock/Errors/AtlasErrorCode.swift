@@ -14,6 +14,12 @@ public enum AtlasErrorCode: String, Sendable, CaseIterable {
     case cannotUseNonFlexClusterInFlexAPI = "CANNOT_USE_NON_FLEX_CLUSTER_IN_FLEX_API"
     case tenantRestoreNotFound = "TENANT_RESTORE_NOT_FOUND"
     case tenantSnapshotNotFound = "TENANT_SNAPSHOT_NOT_FOUND"
+    case invalidJobID = "INVALID_JOB_ID"
+    case invalidSnapshotID = "INVALID_SNAPSHOT_ID"
+    case tenantRestoreDestinationUnavailable = "TENANT_RESTORE_DESTINATION_UNAVAILABLE"
+    case cannotDownloadSnapshotConcurrently = "CANNOT_DOWNLOAD_SNAPSHOT_CONCURRENTLY"
+    case atlasClusterRestoreInProgress = "ATLAS_CLUSTER_RESTORE_IN_PROGRESS"
+    case cannotStartRestoreJobForDeletedSnapshot = "CANNOT_START_RESTORE_JOB_FOR_DELETED_SNAPSHOT"
     case userUnauthorized = "USER_UNAUTHORIZED"
     case ipAddressNotOnAccessList = "IP_ADDRESS_NOT_ON_ACCESS_LIST"
     case accessForbidden = "ACCESS_FORBIDDEN"
@@ -36,13 +42,15 @@ public enum AtlasErrorCode: String, Sendable, CaseIterable {
         switch self {
         case .invalidPathParameter, .invalidQueryParameter, .cannotUseFlexClusterInClusterAPI,
             .cannotUseNonFlexClusterInFlexAPI, .malformedJSON, .invalidJSON,
-            .invalidJSONAttribute, .missingAttribute, .invalidAttribute, .attributeReadOnly, .validationError:
+            .invalidJSONAttribute, .missingAttribute, .invalidAttribute, .attributeReadOnly, .validationError,
+            .tenantRestoreDestinationUnavailable, .cannotDownloadSnapshotConcurrently:
             return 400
         case .notInGroup, .userUnauthorized: return 401
         case .ipAddressNotOnAccessList, .accessForbidden: return 403
         case .invalidGroupID, .groupNotFound, .clusterNotFound, .tenantRestoreNotFound, .tenantSnapshotNotFound,
-            .resourceNotFound:
+            .resourceNotFound, .invalidJobID, .invalidSnapshotID:
             return 404
+        case .atlasClusterRestoreInProgress, .cannotStartRestoreJobForDeletedSnapshot: return 409
         case .invalidVersionDate: return 406
         case .versionGone: return 410
         case .rateLimitedTokenBucket, .rateLimited: return 429
@@ -63,6 +71,14 @@ public enum AtlasErrorCode: String, Sendable, CaseIterable {
         case .cannotUseNonFlexClusterInFlexAPI: return "Cannot use non-flex cluster %s in the flex API."
         case .tenantRestoreNotFound: return "No M2/M5 restore with ID %s exists for cluster %s."
         case .tenantSnapshotNotFound: return "No M2/M5 snapshot with ID %s exists for cluster %s."
+        case .invalidJobID: return "An invalid restore job ID %s was specified."
+        case .invalidSnapshotID: return "An invalid snapshot ID %s was specified."
+        // The four details below are not quoted anywhere public; the wording is atlas-mock's (README: inferred).
+        case .tenantRestoreDestinationUnavailable:
+            return "Cluster %s cannot receive a shared-tier restore; the target must be tier M2 or greater."
+        case .cannotDownloadSnapshotConcurrently: return "A download of snapshot %s is already in progress."
+        case .atlasClusterRestoreInProgress: return "A restore into cluster %s is already in progress."
+        case .cannotStartRestoreJobForDeletedSnapshot: return "Cannot start a restore job for deleted snapshot %s."
         case .userUnauthorized: return "Current user is not authorized to perform this action."
         case .ipAddressNotOnAccessList: return "IP address %s is not allowed to access this resource."
         case .accessForbidden: return "Access to this resource is forbidden for current user."

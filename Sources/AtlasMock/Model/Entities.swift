@@ -88,6 +88,9 @@ public struct RestoreJob: Sendable, Equatable {
     public var snapshotFinishedDate: Date?
     public var expirationDate: Date?
     public var snapshotUrl: String?
+    /// Set on jobs created through the API: their status follows this timeline on the mock clock. Jobs loaded
+    /// from fixtures have none and keep the status they were given.
+    public var timeline: RestoreTimeline? = nil
 }
 
 /// Organization and project roles held by an API key or a service account.

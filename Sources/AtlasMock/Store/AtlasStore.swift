@@ -11,12 +11,12 @@ public final class AtlasStore: Sendable {
         self.state = Mutex((AtlasState(dataset), dataset))
     }
 
-    func read<Result>(_ body: (borrowing AtlasState) throws -> Result) rethrows -> Result {
-        try self.state.withLock { try body($0.current) }
+    func read<Result>(_ body: (borrowing AtlasState) -> Result) -> Result {
+        self.state.withLock { body($0.current) }
     }
 
-    func write<Result>(_ body: (inout AtlasState) throws -> Result) rethrows -> Result {
-        try self.state.withLock { try body(&$0.current) }
+    func write<Result, Failure: Error>(_ body: (inout AtlasState) throws(Failure) -> Result) throws(Failure) -> Result {
+        try self.state.withLock { (state) throws(Failure) -> Result in try body(&state.current) }
     }
 
     /// Puts back the data loaded at start.
