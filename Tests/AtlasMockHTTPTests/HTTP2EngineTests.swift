@@ -197,6 +197,50 @@ struct HTTP2EngineTests {
         #expect(harness.response(second)?.status == "200")
     }
 
+    @Test func streamResetByTheClientIsForgottenAndItsLateReplyDropped() throws {
+        let harness = Harness()
+        let id = harness.request("GET", "/park")
+        try harness.run { _ in harness.recorder.parkedCount == 1 }
+        harness.queue.sync {
+            #expect(nghttp2_submit_rst_stream(harness.client.session, 0, id, NGHTTP2_CANCEL.rawValue) == 0)
+        }
+        try harness.run { $0.responses[id]?.closed == true }
+        #expect(harness.queue.sync { harness.engine.isIdle })
+
+        harness.recorder.releaseParked()
+        let next = harness.request("GET", "/after")
+        try harness.run { $0.responses[next]?.closed == true }
+        #expect(harness.response(id)?.status == nil)
+        #expect(harness.logLines == ["192.0.2.7:40000 HTTP/2 GET /after 200 17"])
+    }
+
+    @Test func malformedFrameIsAnsweredWithGoAwayThenTheConnectionCloses() throws {
+        let harness = Harness()
+        try harness.run { !$0.serverSettings.isEmpty }
+        // A SETTINGS frame whose length is not a multiple of 6: a connection error of type FRAME_SIZE_ERROR.
+        let frame: [UInt8] = [0, 0, 5, 0x4, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0]
+        harness.queue.sync { frame.withUnsafeBytes { harness.engine.receive($0) } }
+        try harness.run { _ in harness.connection.closedWithFlush != nil }
+        #expect(harness.connection.closedWithFlush == true)
+        #expect(harness.queue.sync { harness.client.goAways.map(\.errorCode) } == [NGHTTP2_FRAME_SIZE_ERROR.rawValue])
+    }
+
+    @Test func somethingOtherThanTheClientPrefaceClosesAtOnce() {
+        let connection = FakeConnection(configuration: ServerConfiguration(), handler: TestHandler())
+        connection.queue.sync {
+            let engine = HTTP2Engine(io: connection)
+            Array("GET / HTTP/1.1\r\nHost: x\r\n\r\n".utf8).withUnsafeBytes { engine.receive($0) }
+        }
+        #expect(connection.closedWithFlush == false)
+    }
+
+    @Test func endOfInputClosesTheConnection() throws {
+        let harness = Harness()
+        try harness.run { !$0.serverSettings.isEmpty }
+        harness.queue.sync { harness.engine.inputClosed() }
+        #expect(harness.connection.closedWithFlush == true)
+    }
+
     @Test func pingIsAcknowledgedWithItsPayload() throws {
         let harness = Harness()
         let payload = Array("atlasmck".utf8)
