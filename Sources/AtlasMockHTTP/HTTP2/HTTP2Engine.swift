@@ -49,8 +49,7 @@ final class HTTP2Engine: ProtocolEngine, @unchecked Sendable {
         self.io = io
         self.queue = io.queue
         self.configuration = io.configuration
-        self.session = Self.makeSession(
-            userData: Unmanaged.passUnretained(self).toOpaque(), configuration: self.configuration)
+        self.session = Self.makeSession(userData: Unmanaged.passUnretained(self).toOpaque())
         self.submitSettings()
         self.scheduleFlush()
     }
@@ -62,8 +61,7 @@ final class HTTP2Engine: ProtocolEngine, @unchecked Sendable {
         self.io = io
         self.queue = io.queue
         self.configuration = io.configuration
-        let session = Self.makeSession(
-            userData: Unmanaged.passUnretained(self).toOpaque(), configuration: self.configuration)
+        let session = Self.makeSession(userData: Unmanaged.passUnretained(self).toOpaque())
         self.session = session
         self.submitSettings()
         let headRequest: Int32 = upgradedRequest.head.method == .head ? 1 : 0
@@ -110,7 +108,8 @@ final class HTTP2Engine: ProtocolEngine, @unchecked Sendable {
     func inputClosed() {
         dispatchPrecondition(condition: .onQueue(self.queue))
         guard self.session != nil else { return }
-        // HTTP/2 has no half-closed connection: nobody is left to read what we would still answer.
+        // A peer that stopped sending can no longer send WINDOW_UPDATE or acknowledgements, so the connection
+        // cannot go on half-closed (HTTP/2 clients end with GOAWAY, not a half-close).
         self.flush()
         self.closeConnection(flush: true)
     }
@@ -135,9 +134,7 @@ final class HTTP2Engine: ProtocolEngine, @unchecked Sendable {
     // MARK: Session setup
 
     /// Creates a server session whose callbacks reach `userData` (the engine, unretained).
-    private static func makeSession(userData: UnsafeMutableRawPointer, configuration: ServerConfiguration)
-        -> OpaquePointer
-    {
+    private static func makeSession(userData: UnsafeMutableRawPointer) -> OpaquePointer {
         // Callbacks and options are copied into the session, so both are deleted as soon as it exists.
         var callbacks: OpaquePointer?
         precondition(nghttp2_session_callbacks_new(&callbacks) == 0, "nghttp2: out of memory")
@@ -155,7 +152,7 @@ final class HTTP2Engine: ProtocolEngine, @unchecked Sendable {
         // We stop producing output while the peer does not read it; a peer that keeps sending PINGs or SETTINGS
         // meanwhile would pile up acknowledgements. 100 is far above what an honest client needs.
         nghttp2_option_set_max_outbound_ack(options, 100)
-        // Nine settings identifiers exist; a SETTINGS frame with more entries than twice that is abuse.
+        // Eight settings are defined (RFC 9113, 8441, 9218); a SETTINGS frame with twice as many entries is abuse.
         nghttp2_option_set_max_settings(options, 18)
 
         var session: OpaquePointer?
@@ -167,8 +164,8 @@ final class HTTP2Engine: ProtocolEngine, @unchecked Sendable {
     /// Our SETTINGS, and the matching connection-level receive window.
     private func submitSettings() {
         guard let session = self.session else { return }
-        // A body within the limit never waits for a WINDOW_UPDATE round trip (bounded so a huge limit cannot
-        // invite unbounded buffering; nghttp2 replenishes the window as data arrives).
+        // A body within the limit never waits for a WINDOW_UPDATE round trip; nghttp2 replenishes the window as
+        // data arrives. Capped at 16 MiB: a larger window buys nothing here.
         let window = Int32(clamping: min(max(self.configuration.maxBodyBytes, 65_535), 16 << 20))
         let settings: [(nghttp2_settings_id, Int)] = [
             (NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, self.configuration.maxConcurrentStreams),
@@ -241,7 +238,8 @@ final class HTTP2Engine: ProtocolEngine, @unchecked Sendable {
                 stream.reject(.contentTooLarge)
                 return 0
             }
-            stream.body.reserveCapacity(length)
+            // Up to what a client may send before any WINDOW_UPDATE: an announced length costs the client nothing.
+            stream.body.reserveCapacity(min(length, 65_535))
         }
         stream.fields.append(field)
         return 0
