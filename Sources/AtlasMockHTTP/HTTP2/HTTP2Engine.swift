@@ -207,7 +207,7 @@ final class HTTP2Engine: ProtocolEngine, @unchecked Sendable {
         // RFC 9113 §6.5.2's measure, the one SETTINGS_MAX_HEADER_LIST_SIZE announces.
         stream.headerListBytes += name.count + value.count + 32
         if stream.headerListBytes > self.configuration.maxHeaderBytes {
-            stream.reject(.requestHeaderFieldsTooLarge)
+            stream.reject(.headerSectionTooLarge)
         }
         if name.first == UInt8(ascii: ":") {
             // Always kept (nghttp2 allows only these four, each once), so even a rejected request can be logged.
@@ -226,7 +226,7 @@ final class HTTP2Engine: ProtocolEngine, @unchecked Sendable {
         }
         guard stream.rejection == nil else { return 0 }
         guard stream.fields.count < self.configuration.maxHeaderCount else {
-            stream.reject(.requestHeaderFieldsTooLarge)
+            stream.reject(.tooManyHeaderFields)
             return 0
         }
         guard let fieldName = HTTPField.Name(parsed: String(decoding: name, as: UTF8.self)) else {
@@ -235,7 +235,7 @@ final class HTTP2Engine: ProtocolEngine, @unchecked Sendable {
         let field = HTTPField(name: fieldName, value: value)
         if fieldName == .contentLength, let length = Int(field.value) {
             if length > self.configuration.maxBodyBytes {
-                stream.reject(.contentTooLarge)
+                stream.reject(.bodyTooLarge)
                 return 0
             }
             // Up to what a client may send before any WINDOW_UPDATE: an announced length costs the client nothing.
@@ -249,7 +249,7 @@ final class HTTP2Engine: ProtocolEngine, @unchecked Sendable {
     fileprivate func onDataChunk(streamID: Int32, data: UnsafeBufferPointer<UInt8>) -> Int32 {
         guard let stream = self.streams[streamID], stream.rejection == nil else { return 0 }
         guard stream.body.count + data.count <= self.configuration.maxBodyBytes else {
-            stream.reject(.contentTooLarge)
+            stream.reject(.bodyTooLarge)
             self.answerRejected(stream, id: streamID)
             return 0
         }
@@ -385,10 +385,13 @@ final class HTTP2Engine: ProtocolEngine, @unchecked Sendable {
 
     /// Answers a request the transport refused (413, 431) without involving the handler.
     private func answerRejected(_ stream: StreamState, id: Int32) {
-        guard let status = stream.rejection, stream.status == nil else { return }
+        guard let rejection = stream.rejection, stream.status == nil else { return }
         stream.request = self.makeRequest(stream)
         stream.body = []
-        self.submitResponse(HTTPServerResponse(status: status), to: stream, id: id, headRequest: false)
+        let response = HTTPServerResponse(
+            status: rejection.status, headerFields: [.contentType: "text/plain; charset=utf-8"],
+            body: Array(rejection.message.utf8))
+        self.submitResponse(response, to: stream, id: id, headRequest: stream.method == .head)
     }
 
     private func submitResponse(
@@ -519,6 +522,29 @@ enum HTTP2EngineError: Error, Equatable {
 }
 
 extension HTTP2Engine {
+    /// A request over a limit: answered by the engine, in the same words as the HTTP/1.1 engine.
+    fileprivate enum Rejection {
+        case headerSectionTooLarge
+        case tooManyHeaderFields
+        case bodyTooLarge
+
+        var status: HTTPResponse.Status {
+            switch self {
+            case .headerSectionTooLarge, .tooManyHeaderFields: .requestHeaderFieldsTooLarge
+            case .bodyTooLarge: .contentTooLarge
+            }
+        }
+
+        /// The plain-text body: names the limit, never echoes input.
+        var message: String {
+            switch self {
+            case .headerSectionTooLarge: "header section too large"
+            case .tooManyHeaderFields: "too many header fields"
+            case .bodyTooLarge: "request body too large"
+            }
+        }
+    }
+
     /// One stream's exchange. A class so that callbacks update it in place.
     fileprivate final class StreamState {
         var method: HTTPRequest.Method?
@@ -530,8 +556,8 @@ extension HTTP2Engine {
         var body: [UInt8] = []
         /// The peer sent END_STREAM.
         var requestComplete = false
-        /// The status the transport answers instead of the handler (413, 431).
-        var rejection: HTTPResponse.Status?
+        /// Why the transport answers instead of the handler.
+        var rejection: Rejection?
         /// The request as dispatched (or as far as received, when rejected), for the access log.
         var request: HTTPServerRequest?
         /// When the request head was complete.
@@ -542,9 +568,9 @@ extension HTTP2Engine {
         var responseOffset = 0
 
         /// Records the first reason to refuse the request and forgets what was collected for the handler.
-        func reject(_ status: HTTPResponse.Status) {
+        func reject(_ rejection: Rejection) {
             guard self.rejection == nil else { return }
-            self.rejection = status
+            self.rejection = rejection
             self.fields = [:]
             self.body = []
         }
