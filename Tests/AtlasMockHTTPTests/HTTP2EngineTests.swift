@@ -265,6 +265,19 @@ struct HTTP2EngineTests {
         #expect(harness.connection.pauseHistory.last == false)
     }
 
+    @Test func connectionThatWritesAtOnceIsNeverLeftWaitingForADrain() throws {
+        var configuration = ServerConfiguration()
+        configuration.maxPendingOutputBytes = 16 * 1024
+        let harness = Harness(configuration: configuration)
+        harness.connection.writesAtOnce = true
+        let ids = (0..<4).map { _ in harness.request("GET", "/large") }
+        try harness.run { client in ids.allSatisfy { client.responses[$0]?.closed == true } }
+        for id in ids {
+            #expect(harness.response(id)?.body == TestHandler.largeBody)
+        }
+        #expect(harness.connection.pauseHistory.isEmpty)
+    }
+
     @Test func h2cUpgradeAnswersTheUpgradedRequestOnStream1() throws {
         let request = HTTPServerRequest(
             head: HTTPRequest(method: .get, scheme: "http", authority: "example.test", path: "/upgraded"),
@@ -376,7 +389,7 @@ final class Harness {
                 let toClient = self.connection.outbox
                 self.connection.outbox = []
                 self.client.receive(toClient)
-                if self.connection.closedWithFlush == nil {
+                if self.connection.closedWithFlush == nil && !self.connection.writesAtOnce {
                     self.engine.outputDrained()
                 }
                 progress = true
@@ -411,7 +424,10 @@ final class FakeConnection: ConnectionIO, @unchecked Sendable {
         self.accessLog = AccessLog(logger: Logger(label: "access") { _ in CollectingLogHandler(sink: lines) })
     }
 
-    var pendingOutputBytes: Int { self.outbox.count }
+    /// Plays a connection whose socket takes everything at once: nothing is ever pending, and no
+    /// `outputDrained()` follows a send.
+    var writesAtOnce = false
+    var pendingOutputBytes: Int { self.writesAtOnce ? 0 : self.outbox.count }
 
     func send(_ bytes: [UInt8]) {
         dispatchPrecondition(condition: .onQueue(self.queue))

@@ -470,14 +470,22 @@ final class HTTP2Engine: ProtocolEngine, @unchecked Sendable {
         }
     }
 
-    /// Moves what nghttp2 has ready into one `io.send`, as far as the peer keeps up; closes the connection once
-    /// nghttp2 has nothing left to read or write (after GOAWAY, or a connection error).
+    /// Moves what nghttp2 has ready to `io.send`, in as few calls as the output limit allows, as far as the peer
+    /// keeps up; closes the connection once nghttp2 has nothing left to read or write (after GOAWAY, or a
+    /// connection error).
     private func flush() {
         guard let session = self.session, let io = self.io else { return }
         var output: [UInt8] = []
         var blocked = false
         while true {
-            guard io.pendingOutputBytes + output.count <= self.configuration.maxPendingOutputBytes else {
+            if io.pendingOutputBytes + output.count > self.configuration.maxPendingOutputBytes {
+                // Hand over what is ready: a connection that writes it at once has room again, and then no
+                // `outputDrained()` would come to wake us.
+                guard output.isEmpty else {
+                    io.send(output)
+                    output = []
+                    continue
+                }
                 blocked = true
                 break
             }
