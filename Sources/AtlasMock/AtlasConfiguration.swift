@@ -17,6 +17,10 @@ public struct AtlasConfiguration: Sendable {
     /// How long a Digest nonce stays valid. Default 300 s.
     public var nonceLifetime: TimeInterval = 300
     public var logLevel: Logger.Level = .info
+    /// When set, every `/__admin/` route except `health` needs `Authorization: Bearer <adminToken>`.
+    public var adminToken: String?
+    /// How many requests `GET /__admin/requests` remembers; the oldest are dropped first. Default 1000.
+    public var journalCapacity = 1000
 
     public enum AuthMode: String, Sendable, CaseIterable {
         case strict
