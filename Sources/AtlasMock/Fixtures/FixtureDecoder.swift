@@ -100,7 +100,13 @@ struct FixtureDecoder {
 
     mutating func date(_ value: FixtureJSON?, _ path: String) -> Date? {
         guard let value else { return nil }
-        if case .string(let text) = value, !text.escaped, let date = self.fastDate(text) { return date }
+        if case .string(let text) = value, !text.escaped, let fast = self.fastDate(text) {
+            guard let date = fast else {
+                self.error(path, "\"\(self.text(text))\" is not an RFC 3339 date-time")
+                return nil
+            }
+            return date
+        }
         guard let string = self.string(value, path) else { return nil }
         guard let date = AtlasDate.parse(string) else {
             self.error(path, "\"\(string)\" is not an RFC 3339 date-time")
@@ -110,8 +116,10 @@ struct FixtureDecoder {
     }
 
     /// `YYYY-MM-DDTHH:MM:SSZ`, the form Atlas writes, read straight from the bytes: a fixture can hold half a
-    /// million dates and this keeps loading fast; other RFC 3339 forms go through `AtlasDate.parse`.
-    private func fastDate(_ text: FixtureJSONText) -> Date? {
+    /// million dates and this keeps loading fast; other RFC 3339 forms go through `AtlasDate.parse`. Nil when the
+    /// text does not have this shape; `.some(nil)` when it does but names no real instant (`2025-02-30…`), which
+    /// `AtlasDate.parse` would wrongly roll over into March.
+    private func fastDate(_ text: FixtureJSONText) -> Date?? {
         guard text.end - text.start == 20 else { return nil }
         let base = self.bytes.baseAddress! + text.start
         func digits(_ offset: Int, _ count: Int) -> Int? {
@@ -124,14 +132,15 @@ struct FixtureDecoder {
             return value
         }
         guard base[4] == UInt8(ascii: "-"), base[7] == UInt8(ascii: "-"), base[10] == UInt8(ascii: "T"),
-            base[13] == UInt8(ascii: ":"), base[16] == UInt8(ascii: ":"), base[19] == UInt8(ascii: "Z"),
-            let year = digits(0, 4), let month = digits(5, 2), let day = digits(8, 2), let hour = digits(11, 2),
+            base[13] == UInt8(ascii: ":"), base[16] == UInt8(ascii: ":"), base[19] == UInt8(ascii: "Z")
+        else { return nil }
+        guard let year = digits(0, 4), let month = digits(5, 2), let day = digits(8, 2), let hour = digits(11, 2),
             let minute = digits(14, 2), let second = digits(17, 2), (1...12).contains(month), day >= 1,
             hour < 24, minute < 60, second < 60
-        else { return nil }
+        else { return .some(nil) }
         let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
         let lengths = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-        guard day <= lengths[month - 1] else { return nil }
+        guard day <= lengths[month - 1] else { return .some(nil) }
         // Days since 1970-01-01 (Howard Hinnant's days_from_civil).
         let shiftedYear = month <= 2 ? year - 1 : year
         let era = (shiftedYear >= 0 ? shiftedYear : shiftedYear - 399) / 400
