@@ -44,8 +44,8 @@ enum TestSupport {
         _ atlas: FakeAtlas, _ method: HTTPRequest.Method = .get, _ target: String, user: String, password: String,
         remoteAddress: String = "127.0.0.1"
     ) async -> HTTPServerReply {
-        let challenge = atlas.respond(to: Self.request(method, target, remoteAddress: remoteAddress))
-        let header = challenge.head.headerFields[.wwwAuthenticate] ?? ""
+        let challenge = await Self.response(atlas, Self.request(method, target, remoteAddress: remoteAddress))
+        let header = challenge?.head.headerFields[.wwwAuthenticate] ?? ""
         let nonce = header.components(separatedBy: "nonce=\"").dropFirst().first?.components(separatedBy: "\"").first ?? ""
         let cnonce = "0a4f113b9c8d7e6f"
         let ha1 = MD5.hex("\(user):MMS Public API:\(password)")

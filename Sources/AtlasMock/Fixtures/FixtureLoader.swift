@@ -52,19 +52,19 @@ public enum FixtureLoader {
         var errors: [FixtureError] = []
         var documents: [FixtureDocument] = []
         for (source, json) in sources {
-            do throws(FixtureErrors) {
-                documents.append(
-                    try Self.decode(json: json, source: source) { decoder, root in
-                        decoder.decodeRoot(root)
-                        return decoder.document
-                    })
-            } catch {
-                errors += error.errors
+            let (document, documentErrors) = Self.decodeCollecting(json: json, source: source) { decoder, root in
+                decoder.decodeRoot(root)
+                return decoder.document
             }
+            errors += documentErrors
+            if let document { documents.append(document) }
         }
-        guard errors.isEmpty else { throw FixtureErrors(errors) }
+        // Cross-record checks run even after value errors, over the records that decoded, so one run reports
+        // everything; a record dropped for a bad value can make references to it fail too.
         var validator = FixtureValidator()
-        guard let merged = validator.merge(documents, onto: base) else { throw FixtureErrors(validator.errors) }
+        let merged = validator.merge(documents, onto: base)
+        errors += validator.errors
+        guard let merged, errors.isEmpty else { throw FixtureErrors(errors) }
         return merged
     }
 
@@ -101,17 +101,25 @@ extension FixtureLoader {
     static func decode<Result>(
         json: [UInt8], source: String, _ body: (inout FixtureDecoder, FixtureJSON) -> Result
     ) throws(FixtureErrors) -> Result {
-        let outcome: Swift.Result<Result, FixtureErrors> = json.withUnsafeBufferPointer { bytes in
+        let (result, errors) = Self.decodeCollecting(json: json, source: source, body)
+        guard let result, errors.isEmpty else { throw FixtureErrors(errors) }
+        return result
+    }
+
+    /// Like `decode`, but returns what was decoded along with the errors; the result is nil only for invalid JSON.
+    static func decodeCollecting<Result>(
+        json: [UInt8], source: String, _ body: (inout FixtureDecoder, FixtureJSON) -> Result
+    ) -> (Result?, [FixtureError]) {
+        json.withUnsafeBufferPointer { bytes in
             let root: FixtureJSON
             do throws(FixtureJSONParser.Failure) {
                 root = try FixtureJSONParser.parse(bytes)
             } catch {
-                return .failure(FixtureErrors([Self.syntaxError(error, source: source, bytes: bytes)]))
+                return (nil, [Self.syntaxError(error, source: source, bytes: bytes)])
             }
             var decoder = FixtureDecoder(source: source, bytes: bytes)
             let result = body(&decoder, root)
-            return decoder.errors.isEmpty ? .success(result) : .failure(FixtureErrors(decoder.errors))
+            return (result, decoder.errors)
         }
-        return try outcome.get()
     }
 }
