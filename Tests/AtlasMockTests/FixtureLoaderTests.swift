@@ -58,8 +58,8 @@ import Testing
         (#"{"faults":[{"path":"/x","errorCode":"NOPE_CODE"}]}"#,
          "test.json: $.faults[0].errorCode: \"NOPE_CODE\" is not in atlas-mock's error catalog (expected one of: " + AtlasErrorCode.allCases.map(\.rawValue).joined(separator: ", ") + ")"),
         ("{\"organizations\": [\n  {\"id\": 1,}\n]}", "test.json: $: invalid JSON at line 2, column 12: expected a quoted member name"),
-        (#"{"organizations":[{"id":"5f1d2c3b4a5e6f7081928374","id":"5f1d2c3b4a5e6f7081928375"}]}"#,
-         "test.json: $: invalid JSON at line 1, column 52: duplicate member name \"id\""),
+        (#"{"organizations":[{"id":"5f1d2c3b4a5e6f7081928374","id":"5f1d2c3b4a5e6f7081928375","name":"O"}]}"#,
+         "test.json: $.organizations[0].id: duplicate field"),
         ("[]", "test.json: $: expected an object, found an array"),
     ])
     func reportsError(json: String, message: String) {

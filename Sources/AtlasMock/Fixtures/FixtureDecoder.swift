@@ -48,6 +48,7 @@ struct FixtureDecoder {
                 }
             }
             if let found {
+                if values[found] != nil { self.error(path + "." + names.strings[found], "duplicate field") }
                 values[found] = member.value
                 cursor = found + 1
             } else {
@@ -61,55 +62,69 @@ struct FixtureDecoder {
     private func keyMatches(_ key: FixtureJSONText, _ utf8: [UInt8], _ string: String) -> Bool {
         if key.escaped { return self.text(key) == string }
         guard key.end - key.start == utf8.count else { return false }
-        return utf8.withUnsafeBufferPointer { memcmp(self.bytes.baseAddress! + key.start, $0.baseAddress!, utf8.count) == 0 }
+        return memcmp(self.bytes.baseAddress! + key.start, utf8, utf8.count) == 0
     }
 
     // MARK: Typed values. Each returns nil (after reporting) when the value is missing and required, or invalid.
 
-    mutating func string(_ value: FixtureJSON?, _ path: String, required: Bool = false) -> String? {
+    mutating func string(_ value: FixtureJSON?, _ path: @autoclosure () -> String, required: Bool = false) -> String? {
         guard let value else {
-            if required { self.error(path, "missing required field") }
+            if required { self.error(path(), "missing required field") }
             return nil
         }
         guard case .string(let text) = value else {
-            self.error(path, "expected a string, found \(value.kindDescription)")
+            self.error(path(), "expected a string, found \(value.kindDescription)")
             return nil
         }
         return self.text(text)
     }
 
     /// A 24-hex id (`^([a-f0-9]{24})$`).
-    mutating func objectID(_ value: FixtureJSON?, _ path: String, required: Bool = false) -> String? {
-        guard let id = self.string(value, path, required: required) else { return nil }
+    mutating func objectID(_ value: FixtureJSON?, _ path: @autoclosure () -> String, required: Bool = false) -> String? {
+        if case .string(let text) = value, self.isObjectID(text) { return self.text(text) }
+        guard let id = self.string(value, path(), required: required) else { return nil }
         guard Identifiers.isObjectID(id) else {
-            self.error(path, "\"\(id)\" is not a 24-digit lowercase hexadecimal id")
+            self.error(path(), "\"\(id)\" is not a 24-digit lowercase hexadecimal id")
             return nil
         }
         return id
     }
 
+    /// `Identifiers.isObjectID` on the raw bytes: ids are most of a fixture's strings, and this avoids a closure
+    /// per character in debug builds.
+    private func isObjectID(_ text: FixtureJSONText) -> Bool {
+        guard !text.escaped, text.end - text.start == 24 else { return false }
+        var index = text.start
+        while index < text.end {
+            let byte = self.bytes[index]
+            guard (byte >= 0x30 && byte <= 0x39) || (byte >= 0x61 && byte <= 0x66) else { return false }
+            index += 1
+        }
+        return true
+    }
+
     /// A cluster name (`^[a-zA-Z0-9][a-zA-Z0-9-]*$`).
-    mutating func clusterName(_ value: FixtureJSON?, _ path: String, required: Bool = false) -> String? {
-        guard let name = self.string(value, path, required: required) else { return nil }
+    mutating func clusterName(_ value: FixtureJSON?, _ path: @autoclosure () -> String, required: Bool = false) -> String? {
+        guard let name = self.string(value, path(), required: required) else { return nil }
         guard Identifiers.isClusterName(name) else {
-            self.error(path, "\"\(name)\" does not match ^[a-zA-Z0-9][a-zA-Z0-9-]*$")
+            self.error(path(), "\"\(name)\" does not match ^[a-zA-Z0-9][a-zA-Z0-9-]*$")
             return nil
         }
         return name
     }
 
-    mutating func date(_ value: FixtureJSON?, _ path: String) -> Date? {
+    mutating func date(_ value: FixtureJSON?, _ path: @autoclosure () -> String) -> Date? {
         guard let value else { return nil }
         if case .string(let text) = value, !text.escaped, let fast = self.fastDate(text) {
             guard let date = fast else {
-                self.error(path, "\"\(self.text(text))\" is not an RFC 3339 date-time")
+                self.error(path(), "\"\(self.text(text))\" is not an RFC 3339 date-time")
                 return nil
             }
             return date
         }
-        guard let string = self.string(value, path) else { return nil }
+        guard let string = self.string(value, path()) else { return nil }
         guard let date = AtlasDate.parse(string) else {
-            self.error(path, "\"\(string)\" is not an RFC 3339 date-time")
+            self.error(path(), "\"\(string)\" is not an RFC 3339 date-time")
             return nil
         }
         return date
@@ -153,48 +168,48 @@ struct FixtureDecoder {
 
     /// A value of a string enum, e.g. `status`.
     mutating func enumeration<Value: RawRepresentable<String> & CaseIterable>(
-        _ value: FixtureJSON?, _ path: String, as type: Value.Type
+        _ value: FixtureJSON?, _ path: @autoclosure () -> String, as type: Value.Type
     ) -> Value? {
-        guard let string = self.string(value, path) else { return nil }
+        guard let string = self.string(value, path()) else { return nil }
         guard let result = Value(rawValue: string) else {
-            self.error(path, "\"\(string)\" is not one of \(Value.allCases.map(\.rawValue).joined(separator: ", "))")
+            self.error(path(), "\"\(string)\" is not one of \(Value.allCases.map(\.rawValue).joined(separator: ", "))")
             return nil
         }
         return result
     }
 
-    mutating func array(_ value: FixtureJSON?, _ path: String, required: Bool = false) -> [FixtureJSON]? {
+    mutating func array(_ value: FixtureJSON?, _ path: @autoclosure () -> String, required: Bool = false) -> [FixtureJSON]? {
         guard let value else {
-            if required { self.error(path, "missing required field") }
+            if required { self.error(path(), "missing required field") }
             return nil
         }
         guard case .array(let elements) = value else {
-            self.error(path, "expected an array, found \(value.kindDescription)")
+            self.error(path(), "expected an array, found \(value.kindDescription)")
             return nil
         }
         return elements
     }
 
     /// An integer within `range` (JSON numbers such as `3` or `3.0`).
-    mutating func integer(_ value: FixtureJSON?, _ path: String, in range: ClosedRange<Int>) -> Int? {
+    mutating func integer(_ value: FixtureJSON?, _ path: @autoclosure () -> String, in range: ClosedRange<Int>) -> Int? {
         guard let value else { return nil }
         guard case .number(let text) = value, let number = Double(self.text(text)), number.rounded() == number,
             let integer = Int(exactly: number)
         else {
-            self.error(path, "expected an integer, found \(value.kindDescription)")
+            self.error(path(), "expected an integer, found \(value.kindDescription)")
             return nil
         }
         guard range.contains(integer) else {
-            self.error(path, "\(integer) is out of range \(range.lowerBound)...\(range.upperBound)")
+            self.error(path(), "\(integer) is out of range \(range.lowerBound)...\(range.upperBound)")
             return nil
         }
         return integer
     }
 
-    mutating func bool(_ value: FixtureJSON?, _ path: String) -> Bool? {
+    mutating func bool(_ value: FixtureJSON?, _ path: @autoclosure () -> String) -> Bool? {
         guard let value else { return nil }
         guard case .bool(let flag) = value else {
-            self.error(path, "expected a boolean, found \(value.kindDescription)")
+            self.error(path(), "expected a boolean, found \(value.kindDescription)")
             return nil
         }
         return flag

@@ -31,7 +31,7 @@ struct FixtureJSONText {
     var escaped: Bool
 }
 
-/// A strict RFC 8259 parser over a byte buffer: no comments, no trailing commas, no duplicate keys.
+/// A strict RFC 8259 parser over a byte buffer: no comments, no trailing commas, no raw control characters.
 struct FixtureJSONParser {
     struct Failure: Error {
         var offset: Int
@@ -40,6 +40,10 @@ struct FixtureJSONParser {
 
     private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
+    /// Which bytes below 0x20 occur at all. Outside strings only tab, LF and CR may, so compact JSON needs no
+    /// per-string scan, pretty JSON only a `memchr` for those three, and a byte loop runs only when others occur.
+    private let hasWhitespaceControls: Bool
+    private let hasOtherControls: Bool
 
     /// Parses one whole document; `bytes` must stay alive while the result's texts are read.
     static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(Failure) -> FixtureJSON {
@@ -54,6 +58,9 @@ struct FixtureJSONParser {
 
     private init(bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
+        let present = (0..<Int32(0x20)).filter { memchr(bytes.baseAddress!, $0, bytes.count) != nil }
+        self.hasWhitespaceControls = present.contains { $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
+        self.hasOtherControls = present.contains { $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }
     }
 
     private func failure(_ message: String) -> Failure {
@@ -99,11 +106,8 @@ struct FixtureJSONParser {
             guard self.index < self.bytes.count, self.bytes[self.index] == UInt8(ascii: "\"") else {
                 throw self.failure("expected a quoted member name")
             }
-            let keyOffset = self.index
+            // Repeated names are reported by `FixtureDecoder.fields`, with the member's path.
             let key = try self.string()
-            for member in members where self.sameText(member.key, key) {
-                throw Failure(offset: keyOffset, message: "duplicate member name \"\(self.text(key))\"")
-            }
             self.skipWhitespace()
             guard self.index < self.bytes.count, self.bytes[self.index] == UInt8(ascii: ":") else {
                 throw self.failure("expected ':'")
@@ -165,7 +169,9 @@ struct FixtureJSONParser {
                     continue
                 }
             }
-            if let control = firstControlCharacter(base + start, quote - start) {
+            if self.hasWhitespaceControls || self.hasOtherControls,
+                let control = firstControlCharacter(base + start, quote - start, scanAll: self.hasOtherControls)
+            {
                 self.index = start + control
                 throw self.failure("unescaped control character in a string")
             }
@@ -208,21 +214,20 @@ struct FixtureJSONParser {
         return value
     }
 
-    private func sameText(_ a: FixtureJSONText, _ b: FixtureJSONText) -> Bool {
-        if a.escaped || b.escaped { return self.text(a) == self.text(b) }
-        return a.end - a.start == b.end - b.start
-            && memcmp(self.bytes.baseAddress! + a.start, self.bytes.baseAddress! + b.start, a.end - a.start) == 0
-    }
-
     private func text(_ text: FixtureJSONText) -> String {
         FixtureJSONParser.string(text, in: self.bytes)
     }
 
     /// The Swift string a token denotes, escapes decoded (already validated by the parser).
     static func string(_ text: FixtureJSONText, in bytes: UnsafeBufferPointer<UInt8>) -> String {
-        let slice = UnsafeBufferPointer(rebasing: bytes[text.start..<text.end])
-        if text.escaped { return Self.decode(slice) ?? "" }
-        return String(decoding: slice, as: UTF8.self)
+        if text.escaped { return Self.decode(UnsafeBufferPointer(rebasing: bytes[text.start..<text.end])) ?? "" }
+        // A copy into the string's own storage: `String(decoding:)` is generic and crawls in debug builds.
+        let count = text.end - text.start
+        guard count > 0 else { return "" }
+        return String(unsafeUninitializedCapacity: count) { storage in
+            memcpy(storage.baseAddress!, bytes.baseAddress! + text.start, count)
+            return count
+        }
     }
 
     /// Decodes JSON escapes (including surrogate pairs); nil when one is malformed or the UTF-8 is invalid.
@@ -284,12 +289,18 @@ struct FixtureJSONParser {
     }
 }
 
-/// The offset of the first byte below 0x20 in `count` bytes at `start`, if any.
-private func firstControlCharacter(_ start: UnsafePointer<UInt8>, _ count: Int) -> Int? {
-    var offset = 0
-    while offset < count {
-        if start[offset] < 0x20 { return offset }
-        offset += 1
+/// The offset of the first byte below 0x20 in `count` bytes at `start`, if any: tab, LF and CR are found with
+/// `memchr`; the byte loop for the others runs only when `scanAll` says the document has some.
+private func firstControlCharacter(_ start: UnsafePointer<UInt8>, _ count: Int, scanAll: Bool) -> Int? {
+    if scanAll {
+        var offset = 0
+        while offset < count {
+            if start[offset] < 0x20 { return offset }
+            offset += 1
+        }
+        return nil
     }
-    return nil
+    return [0x0A, 0x0D, 0x09].compactMap { byte in
+        memchr(start, Int32(byte), count).map { start.distance(to: $0.assumingMemoryBound(to: UInt8.self)) }
+    }.min()
 }
