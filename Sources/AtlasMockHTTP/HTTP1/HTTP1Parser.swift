@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import Glibc
 import HTTPTypes
 
 /// A strict, incremental RFC 9112 request parser: bytes in, events out. It knows nothing of sockets, so it is

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import Glibc
 
 /// An IPv4 or IPv6 socket address, stored the way the kernel takes it (`sockaddr_storage` + length).
 struct SocketAddress: Sendable {

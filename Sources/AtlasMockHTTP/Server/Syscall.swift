@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import Glibc
 
 /// A failed system call: its name and `errno`, so logs and bind failures say what went wrong.
 public struct SyscallError: Error, Sendable, CustomStringConvertible {
