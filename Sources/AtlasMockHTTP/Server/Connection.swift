@@ -353,10 +353,13 @@ final class Connection: ConnectionIO, @unchecked Sendable {
 
     // MARK: Closing
 
-    /// Output is written: shut our side down and linger (see `State.lingering`).
+    /// Output is written: shut our side down, and linger (see `State.lingering`) only when unread input is
+    /// waiting, which is when a close would send a reset; otherwise a drain would wait on idle peers for nothing.
     private func finishClosing() {
         _ = try? Syscall.check("shutdown") { shutdown(self.fd, Int32(SHUT_WR)) }
-        if self.inputEnded { return self.closeNow() }
+        var probe: UInt8 = 0
+        let unread = try? Syscall.run("recv") { recv(self.fd, &probe, 1, Int32(MSG_PEEK | MSG_DONTWAIT)) }
+        guard !self.inputEnded, case .done(let count)? = unread, count > 0 else { return self.closeNow() }
         self.state = .lingering
         self.armTimer(Self.lingerTimeout) { self.closeNow() }
         self.updateReading()
