@@ -17,7 +17,7 @@ final class HTTP1Engine: ProtocolEngine {
         case done
     }
 
-    private weak var io: (any ConnectionIO)?
+    private weak var io: (any TimedConnectionIO)?
     private var parser: HTTP1Parser
     private var state = State.idle
     /// Received, not yet parsed; parsing resumes at `inputStart` (pipelined requests wait here).
@@ -33,7 +33,7 @@ final class HTTP1Engine: ProtocolEngine {
     /// Unparsed input kept while a request is being answered, beyond which reading pauses.
     private let maxBufferedInput: Int
 
-    init(io: any ConnectionIO) {
+    init(io: any TimedConnectionIO) {
         self.io = io
         self.parser = HTTP1Parser(limits: HTTP1Parser.Limits(io.configuration))
         self.maxBufferedInput = io.configuration.maxRequestLineBytes + io.configuration.maxHeaderBytes
@@ -144,7 +144,7 @@ final class HTTP1Engine: ProtocolEngine {
         }
     }
 
-    private func answer(_ head: HTTP1RequestHead, io: any ConnectionIO) {
+    private func answer(_ head: HTTP1RequestHead, io: any TimedConnectionIO) {
         let body = self.body
         self.body = []
         let request = HTTPServerRequest(
@@ -192,7 +192,7 @@ final class HTTP1Engine: ProtocolEngine {
     private static let continueResponse = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
 
     /// RFC 7540 §3.2: 101, then the HTTP/2 engine owns the connection and answers this request on stream 1.
-    private func upgrade(_ request: HTTPServerRequest, settings: [UInt8], io: any ConnectionIO) {
+    private func upgrade(_ request: HTTPServerRequest, settings: [UInt8], io: any TimedConnectionIO) {
         self.state = .done
         io.cancelTimer()
         io.send(Self.switchingToH2C)

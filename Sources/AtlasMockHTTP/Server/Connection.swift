@@ -8,7 +8,7 @@ import Logging
 /// `@unchecked Sendable` invariant: every mutable property is touched only on `queue` (a serial queue per
 /// connection, so connections never contend with each other); the server may only call `start`,
 /// `beginGracefulShutdown` and `forceClose`, which hop onto `queue`. Members check it with `dispatchPrecondition`.
-final class Connection: ConnectionIO, @unchecked Sendable {
+final class Connection: TimedConnectionIO, @unchecked Sendable {
     let queue: DispatchQueue
     let configuration: ServerConfiguration
     let handler: any HTTPHandler

@@ -25,6 +25,15 @@ protocol ConnectionIO: AnyObject {
     func setReadingPaused(_ paused: Bool)
     /// Closes the connection: after the queued output is written (`flush: true`) or at once.
     func close(flush: Bool)
+    /// Hands the connection to another engine (prior-knowledge HTTP/2, or `Upgrade: h2c`);
+    /// `leftover` is input the old engine received but did not consume, fed to the new one first.
+    func replaceEngine(with engine: any ProtocolEngine, leftover: [UInt8])
+}
+
+/// A connection with one timer, for engines that enforce read and idle timeouts (the HTTP/1.1 engine).
+/// A refinement rather than part of `ConnectionIO` so an engine tested against a fake connection that has
+/// no timers needs none. Confined to `queue` like the rest.
+protocol TimedConnectionIO: ConnectionIO {
     /// Arms the connection's one timer: `onExpiry` runs on `queue` once `timeout` has passed, unless
     /// `setTimer` (which replaces it) or `cancelTimer` is called first. It fires at most once per arming.
     /// Engines use it for their read and idle timeouts. A new engine starts with no timer armed: the
@@ -32,9 +41,6 @@ protocol ConnectionIO: AnyObject {
     /// connection's first bytes, and an engine handing over with `replaceEngine` cancels its own first.
     func setTimer(_ timeout: DispatchTimeInterval, onExpiry: @escaping () -> Void)
     func cancelTimer()
-    /// Hands the connection to another engine (prior-knowledge HTTP/2, or `Upgrade: h2c`);
-    /// `leftover` is input the old engine received but did not consume, fed to the new one first.
-    func replaceEngine(with engine: any ProtocolEngine, leftover: [UInt8])
 }
 
 /// One HTTP version's protocol logic for one connection. Confined to `ConnectionIO.queue`.
