@@ -69,6 +69,49 @@ struct HTTPClientsTests {
         }
     }
 
+    @Test(arguments: loopbackHosts)
+    func curlSpeaksHTTP2ByPriorKnowledgeAndByUpgrade(host: String) async throws {
+        try await withServer(host: host) { server, address in
+            let authority = address.description
+            // One URL per run: curl 7.88 fails its own reuse of a prior-knowledge connection ("Error in the
+            // HTTP2 framing layer" before sending anything); h2load below covers reuse.
+            let priorKnowledge = try self.curl([
+                "--http2-prior-knowledge", "--write-out", " %{http_version}", "\(address.urlString)/a",
+            ])
+            #expect(priorKnowledge.status == 0)
+            #expect(priorKnowledge.output == "GET /a HTTP/2 \(authority) 0 2")
+
+            let posted = try self.curl(["--http2-prior-knowledge", "--data-binary", "over h2", "\(address.urlString)/echo"])
+            #expect(posted.output == "over h2")
+
+            // curl offers h2c on a body-less request; the answer to it comes on stream 1, the next on stream 3.
+            let upgraded = try self.curl([
+                "--http2", "--write-out", " %{http_version}", "\(address.urlString)/up", "\(address.urlString)/next",
+            ])
+            #expect(upgraded.status == 0)
+            #expect(upgraded.output == "GET /up HTTP/2 \(authority) 0 2GET /next HTTP/2 \(authority) 0 2")
+            #expect(await eventually { server.connectionCount == 0 })
+        }
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/h2load"), "h2load is not installed"))
+    func h2loadReusesOneHTTP2ConnectionSequentiallyAndConcurrently() async throws {
+        try await withServer { _, address in
+            for concurrency in ["1", "8"] {
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: "/usr/bin/h2load")
+                process.arguments = ["-n200", "-c1", "-m\(concurrency)", "\(address.urlString)/hello"]
+                let pipe = Pipe()
+                process.standardOutput = pipe
+                try process.run()
+                let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                process.waitUntilExit()
+                #expect(output.contains("200 succeeded, 0 failed, 0 errored, 0 timeout"), "\(output)")
+                #expect(output.contains("status codes: 200 2xx"), "\(output)")
+            }
+        }
+    }
+
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/wrk"), "wrk is not installed at /usr/bin/wrk"))
     func wrkRunsWithoutErrors() async throws {
         let wrk = "/usr/bin/wrk"

@@ -10,7 +10,7 @@ import Testing
 /// Answers by path, so each test can ask for the behaviour it needs:
 /// `/echo` returns the body, `/delay/<ms>` answers later, `/throw` throws, `/drop` drops the connection,
 /// `/big/<bytes>` returns a large body, `/empty` is 204; anything else describes the request.
-struct TestHandler: HTTPHandler {
+struct RoutingTestHandler: HTTPHandler {
     struct Failure: Error {}
 
     func handle(_ request: HTTPServerRequest, reply: @escaping @Sendable (HTTPServerReply) -> Void) throws {
@@ -57,7 +57,7 @@ func withServer<Result>(
     configure(&configuration)
     var logger = Logger(label: "test")
     logger.logLevel = .warning
-    let server = HTTPServer(configuration: configuration, handler: TestHandler(), logger: logger)
+    let server = HTTPServer(configuration: configuration, handler: RoutingTestHandler(), logger: logger)
     let address = try server.start()
     defer { server.shutdownNow() }
     return try await body(server, address)

@@ -84,9 +84,11 @@ final class Connection: TimedConnectionIO, @unchecked Sendable {
         }
     }
 
-    /// Graceful shutdown: an idle connection closes now, a busy one lets its engine finish.
+    /// Graceful shutdown: an idle connection closes now, a busy one lets its engine finish. Input already
+    /// waiting in the socket is read first, so a request the client sent just before is not mistaken for idleness.
     func beginGracefulShutdown() {
         self.queue.async {
+            self.readable()
             guard case .open = self.state else { return }
             if let engine = self.engine, !engine.isIdle {
                 engine.startGracefulShutdown()

@@ -6,7 +6,9 @@ import Synchronization
 /// Turns SIGTERM/SIGINT into a graceful shutdown: the first signal drains the server and then calls `exit(0)`;
 /// a second one calls `exit(128 + signal)` at once, for an operator who does not want to wait.
 ///
-/// Keep the instance alive for as long as the signals should be handled.
+/// Keep the instance alive for as long as the signals should be handled, and create it on the main thread before
+/// the server starts: on Linux, Dispatch receives a signal only when it is blocked in every thread (or lands on
+/// Dispatch's own), so `init` blocks the signals in the calling thread, and threads started later inherit that.
 /// `@unchecked Sendable` invariant: every stored property is set once in `init` and never mutated, except the
 /// signal count, which lives in a `Mutex`.
 public final class TerminationSignals: @unchecked Sendable {
@@ -28,8 +30,13 @@ public final class TerminationSignals: @unchecked Sendable {
         self.exit = exit
         let queue = DispatchQueue(label: "atlas-mock.signals")
         for signalNumber in signals {
-            // The default action would kill the process before Dispatch sees the signal.
+            // The default action would kill the process before Dispatch sees the signal; blocking keeps it pending
+            // for Dispatch instead of letting an ignoring thread drop it.
             signal(signalNumber, SIG_IGN)
+            var blocked = sigset_t()
+            sigemptyset(&blocked)
+            sigaddset(&blocked, signalNumber)
+            pthread_sigmask(SIG_BLOCK, &blocked, nil)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: queue)
             source.setEventHandler { self.received(signalNumber) }
             source.resume()
