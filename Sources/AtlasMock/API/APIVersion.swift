@@ -1,0 +1,67 @@
+/// A resource version as Atlas names them: the date in `application/vnd.atlas.YYYY-MM-DD+json`.
+struct APIVersion: Comparable, Hashable, Sendable, CustomStringConvertible {
+    let year: Int
+    let month: Int
+    let day: Int
+
+    static let v2023_01_01 = APIVersion(year: 2023, month: 1, day: 1)
+    static let v2024_11_13 = APIVersion(year: 2024, month: 11, day: 13)
+
+    var description: String {
+        "\(self.year)-\(self.month < 10 ? "0" : "")\(self.month)-\(self.day < 10 ? "0" : "")\(self.day)"
+    }
+
+    /// The success `Content-Type` (no space before `charset`, as Atlas writes it).
+    var contentType: String { "application/vnd.atlas.\(self.description)+json;charset=utf-8" }
+
+    static func < (lhs: APIVersion, rhs: APIVersion) -> Bool {
+        (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
+    }
+
+    /// Parses `YYYY-MM-DD` with a real calendar date.
+    init?<S: StringProtocol>(date text: S) {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
+            (1...12).contains(month), day >= 1
+        else { return nil }
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+        let lengths = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+        guard day <= lengths[month - 1] else { return nil }
+        self.init(year: year, month: month, day: day)
+    }
+
+    private init(year: Int, month: Int, day: Int) {
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
+    /// The version an `Accept` header asks for: the newest `application/vnd.atlas.<date>+json` it lists.
+    /// Nil when it names none (a missing header, `*/*` or `application/json`) or names a malformed date.
+    static func requested(byAccept accept: String?) -> APIVersion? {
+        guard let accept else { return nil }
+        var best: APIVersion?
+        for range in accept.split(separator: ",") {
+            let mediaType = range.split(separator: ";")[0].trimmingCharacters(in: .whitespaces).lowercased()
+            let prefix = "application/vnd.atlas."
+            let suffix = "+json"
+            guard mediaType.hasPrefix(prefix), mediaType.hasSuffix(suffix) else { continue }
+            let date = mediaType.dropFirst(prefix.count).dropLast(suffix.count)
+            guard let version = APIVersion(date: date) else { return nil }
+            best = max(best ?? version, version)
+        }
+        return best
+    }
+
+    /// The version that serves a request for `requested`: the newest of `available` on or before it
+    /// (the date is a floor). Throws Atlas's 406 when there is none.
+    static func resolve(_ requested: APIVersion?, available: [APIVersion]) throws(AtlasFailure) -> APIVersion {
+        guard let requested, let version = available.filter({ $0 <= requested }).max() else {
+            throw .api(.invalidVersionDate)
+        }
+        return version
+    }
+}
+
+import Foundation

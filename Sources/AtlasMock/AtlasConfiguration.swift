@@ -1,0 +1,29 @@
+import AtlasMockHTTP
+import Foundation
+import Logging
+
+/// Everything that shapes the fake Atlas's behaviour, besides its data. The executable fills it from flags and
+/// environment variables; an embedding test suite builds it directly.
+public struct AtlasConfiguration: Sendable {
+    /// Transport settings: host, port, limits, timeouts.
+    public var server = ServerConfiguration()
+    /// Public base URL for `links` (`https://cloud.mongodb.com` in production); nil derives it from `Host`.
+    public var baseURL: String?
+    /// `.strict` enforces credentials, roles and access lists; `.off` treats every caller as an org owner.
+    public var authMode: AuthMode = .strict
+    public var deprecation = DeprecationPolicy()
+    /// The clock's start: running with the real clock (offset 0) unless set.
+    public var clock: MockClock.Mode = .running(offset: 0)
+    /// How long a Digest nonce stays valid. Default 300 s.
+    public var nonceLifetime: TimeInterval = 300
+    public var logLevel: Logger.Level = .info
+    /// How long created restore jobs stay PENDING, QUEUED and RUNNING on the mock clock.
+    public var restorePhases = RestorePhaseDurations()
+
+    public enum AuthMode: String, Sendable, CaseIterable {
+        case strict
+        case off
+    }
+
+    public init() {}
+}

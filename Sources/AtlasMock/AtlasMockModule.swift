@@ -1,2 +1,0 @@
-// The fake Atlas: filled in by the endpoint issue.
-public enum AtlasMockModule {}

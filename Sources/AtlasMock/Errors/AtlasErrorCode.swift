@@ -1,0 +1,122 @@
+/// The catalog of Atlas error codes atlas-mock answers with: status, reason phrase and detail template, as
+/// Atlas documents them (`api-errors` reference) or as recorded from real Atlas. Every `ApiError` body the
+/// server writes comes from here; handlers name a code and its parameters, never a literal message.
+///
+/// `%s` in a template is replaced by the parameters in order.
+public enum AtlasErrorCode: String, Sendable, CaseIterable {
+    case invalidGroupID = "INVALID_GROUP_ID"
+    case invalidPathParameter = "INVALID_PATH_PARAMETER"
+    case invalidQueryParameter = "INVALID_QUERY_PARAMETER"
+    case groupNotFound = "GROUP_NOT_FOUND"
+    case notInGroup = "NOT_IN_GROUP"
+    case clusterNotFound = "CLUSTER_NOT_FOUND"
+    case cannotUseFlexClusterInClusterAPI = "CANNOT_USE_FLEX_CLUSTER_IN_CLUSTER_API"
+    case cannotUseNonFlexClusterInFlexAPI = "CANNOT_USE_NON_FLEX_CLUSTER_IN_FLEX_API"
+    case tenantRestoreNotFound = "TENANT_RESTORE_NOT_FOUND"
+    case tenantSnapshotNotFound = "TENANT_SNAPSHOT_NOT_FOUND"
+    case invalidJobID = "INVALID_JOB_ID"
+    case invalidSnapshotID = "INVALID_SNAPSHOT_ID"
+    case tenantRestoreDestinationUnavailable = "TENANT_RESTORE_DESTINATION_UNAVAILABLE"
+    case cannotDownloadSnapshotConcurrently = "CANNOT_DOWNLOAD_SNAPSHOT_CONCURRENTLY"
+    case atlasClusterRestoreInProgress = "ATLAS_CLUSTER_RESTORE_IN_PROGRESS"
+    case cannotStartRestoreJobForDeletedSnapshot = "CANNOT_START_RESTORE_JOB_FOR_DELETED_SNAPSHOT"
+    case userUnauthorized = "USER_UNAUTHORIZED"
+    case ipAddressNotOnAccessList = "IP_ADDRESS_NOT_ON_ACCESS_LIST"
+    case accessForbidden = "ACCESS_FORBIDDEN"
+    case malformedJSON = "MALFORMED_JSON"
+    case invalidJSON = "INVALID_JSON"
+    case invalidJSONAttribute = "INVALID_JSON_ATTRIBUTE"
+    case missingAttribute = "MISSING_ATTRIBUTE"
+    case invalidAttribute = "INVALID_ATTRIBUTE"
+    case attributeReadOnly = "ATTRIBUTE_READ_ONLY"
+    case validationError = "VALIDATION_ERROR"
+    case resourceNotFound = "RESOURCE_NOT_FOUND"
+    case invalidVersionDate = "INVALID_VERSION_DATE"
+    case versionGone = "VERSION_GONE"
+    case rateLimitedTokenBucket = "RATE_LIMITED_TOKEN_BUCKET"
+    case rateLimited = "RATE_LIMITED"
+    case serviceUnavailable = "SERVICE_UNAVAILABLE"
+    case unexpectedError = "UNEXPECTED_ERROR"
+
+    public var status: Int {
+        switch self {
+        case .invalidPathParameter, .invalidQueryParameter, .cannotUseFlexClusterInClusterAPI,
+            .cannotUseNonFlexClusterInFlexAPI, .malformedJSON, .invalidJSON,
+            .invalidJSONAttribute, .missingAttribute, .invalidAttribute, .attributeReadOnly, .validationError,
+            .tenantRestoreDestinationUnavailable, .cannotDownloadSnapshotConcurrently:
+            return 400
+        case .notInGroup, .userUnauthorized: return 401
+        case .ipAddressNotOnAccessList, .accessForbidden: return 403
+        case .invalidGroupID, .groupNotFound, .clusterNotFound, .tenantRestoreNotFound, .tenantSnapshotNotFound,
+            .resourceNotFound, .invalidJobID, .invalidSnapshotID:
+            return 404
+        case .atlasClusterRestoreInProgress, .cannotStartRestoreJobForDeletedSnapshot: return 409
+        case .invalidVersionDate: return 406
+        case .versionGone: return 410
+        case .rateLimitedTokenBucket, .rateLimited: return 429
+        case .unexpectedError: return 500
+        case .serviceUnavailable: return 503
+        }
+    }
+
+    public var detailTemplate: String {
+        switch self {
+        case .invalidGroupID: return "An invalid group ID %s was specified."
+        case .invalidPathParameter: return "Invalid path parameter %s specified."
+        case .invalidQueryParameter: return "Invalid query parameter %s specified."
+        case .groupNotFound: return "No group with ID %s exists."
+        case .notInGroup: return "The current user is not in the group, or the group does not exist."
+        case .clusterNotFound: return "No cluster named %s exists in group %s."
+        case .cannotUseFlexClusterInClusterAPI: return "Flex cluster %s cannot be used in the Cluster API."
+        case .cannotUseNonFlexClusterInFlexAPI: return "Cannot use non-flex cluster %s in the flex API."
+        case .tenantRestoreNotFound: return "No M2/M5 restore with ID %s exists for cluster %s."
+        case .tenantSnapshotNotFound: return "No M2/M5 snapshot with ID %s exists for cluster %s."
+        case .invalidJobID: return "An invalid restore job ID %s was specified."
+        case .invalidSnapshotID: return "An invalid snapshot ID %s was specified."
+        // The four details below are not quoted anywhere public; the wording is atlas-mock's (README: inferred).
+        case .tenantRestoreDestinationUnavailable:
+            return "Cluster %s cannot receive a shared-tier restore; the target must be tier M2 or greater."
+        case .cannotDownloadSnapshotConcurrently: return "A download of snapshot %s is already in progress."
+        case .atlasClusterRestoreInProgress: return "A restore into cluster %s is already in progress."
+        case .cannotStartRestoreJobForDeletedSnapshot: return "Cannot start a restore job for deleted snapshot %s."
+        case .userUnauthorized: return "Current user is not authorized to perform this action."
+        case .ipAddressNotOnAccessList: return "IP address %s is not allowed to access this resource."
+        case .accessForbidden: return "Access to this resource is forbidden for current user."
+        case .malformedJSON: return "Received JSON is malformed."
+        case .invalidJSON: return "Received JSON does not match expected format."
+        case .invalidJSONAttribute: return "Received JSON for the %s attribute does not match expected format."
+        case .missingAttribute: return "The required attribute %s was not specified."
+        case .invalidAttribute: return "Invalid attribute %s specified."
+        case .attributeReadOnly: return "The attribute %s is read-only and cannot be changed by the user."
+        case .validationError: return "The request content produced the validation error: %s."
+        case .resourceNotFound: return "Cannot find resource %s."
+        case .invalidVersionDate: return "Invalid accept header or version date."
+        case .versionGone: return "Version %s of %s is no longer available."
+        case .rateLimitedTokenBucket:
+            return "Rate limit exceeded for %s. Please retry after %s seconds. Request capacity: %s. Refill rate: %s per %s seconds."
+        case .rateLimited: return "Resource %s is limited to %s requests every %s minutes."
+        case .serviceUnavailable: return "Service unavailable."
+        case .unexpectedError: return "Unexpected error."
+        }
+    }
+
+    /// The HTTP reason phrase Atlas puts in `reason`.
+    public var reason: String { Self.reasonPhrase(for: self.status) }
+
+    static func reasonPhrase(for status: Int) -> String {
+        switch status {
+        case 400: return "Bad Request"
+        case 401: return "Unauthorized"
+        case 403: return "Forbidden"
+        case 404: return "Not Found"
+        case 405: return "Method Not Allowed"
+        case 406: return "Not Acceptable"
+        case 409: return "Conflict"
+        case 410: return "Gone"
+        case 429: return "Too Many Requests"
+        case 500: return "Internal Server Error"
+        case 503: return "Service Unavailable"
+        default: return "Error"
+        }
+    }
+}

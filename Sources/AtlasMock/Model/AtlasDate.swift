@@ -1,0 +1,37 @@
+import Foundation
+
+/// Atlas's date format: UTC, second precision, `2026-08-10T09:03:29Z`. Parsing accepts any RFC 3339
+/// date-time (fractions and offsets included) so users can paste what other tools print.
+enum AtlasDate {
+    static func format(_ date: Date) -> String {
+        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        return String(
+            format: "%04d-%02d-%02dT%02d:%02d:%02dZ", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday,
+            parts.tm_hour, parts.tm_min, parts.tm_sec)
+    }
+
+    static func parse(_ text: String) -> Date? {
+        let strategies: [Date.ISO8601FormatStyle] = [
+            .iso8601,
+            Date.ISO8601FormatStyle(includingFractionalSeconds: true),
+        ]
+        for strategy in strategies {
+            if let date = try? strategy.parse(text) { return date }
+        }
+        return nil
+    }
+
+    /// `Thu, 22 Jan 2026 00:00:00 GMT`: the HTTP-date of Atlas's `Deprecation` and `Sunset` headers, whose day
+    /// is not zero-padded (unlike `Date:`).
+    static func httpDateUnpaddedDay(_ date: Date) -> String {
+        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        let time = String(format: "%04d %02d:%02d:%02d GMT", parts.tm_year + 1900, parts.tm_hour, parts.tm_min, parts.tm_sec)
+        return "\(days[Int(parts.tm_wday)]), \(parts.tm_mday) \(months[Int(parts.tm_mon)]) " + time
+    }
+}
