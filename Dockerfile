@@ -53,8 +53,9 @@ RUN export DEBIAN_FRONTEND=noninteractive DEBCONF_NONINTERACTIVE_SEEN=true \
     && rm -rf /var/lib/apt/lists/*
 
 # A fixed non-root uid/gid, so mounted fixtures can be made readable to it (chmod o+r is enough).
-RUN groupadd --system --gid 10001 atlas \
-    && useradd --system --uid 10001 --gid atlas --no-create-home --home-dir /nonexistent \
+# (--no-log-init: a high uid would otherwise grow a large sparse /var/log/lastlog.)
+RUN groupadd --gid 10001 atlas \
+    && useradd --uid 10001 --gid atlas --no-log-init --no-create-home --home-dir /nonexistent \
         --shell /usr/sbin/nologin atlas \
     && mkdir /fixtures
 
