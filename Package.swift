@@ -50,6 +50,7 @@ let package = Package(
             dependencies: [
                 "AtlasMockHTTP", "CNghttp2",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(

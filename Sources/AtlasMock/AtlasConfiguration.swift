@@ -19,6 +19,10 @@ public struct AtlasConfiguration: Sendable {
     public var logLevel: Logger.Level = .info
     /// How long created restore jobs stay PENDING, QUEUED and RUNNING on the mock clock.
     public var restorePhases = RestorePhaseDurations()
+    /// When set, every `/__admin/` route except `health` needs `Authorization: Bearer <adminToken>`.
+    public var adminToken: String?
+    /// How many requests `GET /__admin/requests` remembers; the oldest are dropped first. Default 1000.
+    public var journalCapacity = 1000
 
     public enum AuthMode: String, Sendable, CaseIterable {
         case strict

@@ -11,15 +11,17 @@ public final class FakeAtlas: HTTPHandler {
     let clock: MockClock
     let nonces: NonceRegistry
     let tokens: TokenRegistry
+    let admin: AdminState
     private let authenticator: Authenticator
     private let router: Router
 
-    public init(configuration: AtlasConfiguration, dataset: AtlasDataset) {
+    public init(configuration: AtlasConfiguration, dataset: AtlasDataset, faults: [FaultRule] = []) {
         self.configuration = configuration
         self.store = AtlasStore(dataset: dataset)
         self.clock = MockClock(configuration.clock)
         self.nonces = NonceRegistry(clock: self.clock, lifetime: configuration.nonceLifetime)
         self.tokens = TokenRegistry(clock: self.clock)
+        self.admin = AdminState(faults: faults, journalCapacity: configuration.journalCapacity)
         self.authenticator = Authenticator(
             mode: configuration.authMode, store: self.store, nonces: self.nonces, tokens: self.tokens)
         var router = Router()
@@ -30,15 +32,15 @@ public final class FakeAtlas: HTTPHandler {
     }
 
     public func handle(_ request: HTTPServerRequest, reply: @escaping @Sendable (HTTPServerReply) -> Void) throws {
-        reply(.response(self.respond(to: request)))
+        self.dispatch(request, reply: reply)
     }
 
     public func responseForFailure(_ error: any Error, request: HTTPServerRequest) -> HTTPServerResponse {
         self.response(for: .api(.unexpectedError), style: .compact, extraHeaders: [])
     }
 
-    /// Answers one request, synchronously.
-    func respond(to request: HTTPServerRequest) -> HTTPServerResponse {
+    /// Answers one request, synchronously; `trace` lets the admin layer see the caller and inject faults.
+    func respond(to request: HTTPServerRequest, trace: RequestTrace? = nil) -> HTTPServerResponse {
         let path = request.path
         if path == "/api/oauth/token" || path == "/api/oauth/revoke" {
             return self.respondOAuth(to: request)
@@ -54,6 +56,7 @@ public final class FakeAtlas: HTTPHandler {
                 method: request.head.method.rawValue, target: request.target,
                 authorization: request.head.headerFields[.authorization])
             try principal.checkAccessList(request.remoteAddress)
+            try trace?.authenticated(as: principal)
             let (operation, parameters) = try self.route(request)
             let version = try APIVersion.resolve(
                 APIVersion.requested(byAccept: request.head.headerFields[.accept]), available: operation.versions)

@@ -1,0 +1,46 @@
+import AtlasMockHTTP
+import Foundation
+
+/// `GET /__admin/clock` and `PUT /__admin/clock`: the mock clock that token and nonce expiry and the sunset
+/// switch read.
+extension FakeAtlas {
+    private enum ClockField: Int, FixtureField {
+        case advanceSeconds, frozen, now
+        static let names = FixtureFieldNames(Self.self)
+    }
+
+    func clockState() -> HTTPServerResponse {
+        let frozen: Bool
+        if case .frozen = self.clock.currentMode { frozen = true } else { frozen = false }
+        return Self.adminJSON(
+            200, .object(["now": .string(AtlasDate.format(self.clock.now())), "frozen": .bool(frozen)]))
+    }
+
+    /// Body members, all optional, applied in this order: `now` (an RFC 3339 instant to jump to), `frozen`
+    /// (stop or restart time where it stands) and `advanceSeconds` (move by that many seconds, negative for back).
+    func setClock(_ body: [UInt8]) throws -> HTTPServerResponse {
+        let change: (now: Date?, frozen: Bool?, advance: Int?)
+        do throws(FixtureErrors) {
+            change = try FixtureLoader.decode(json: body, source: "PUT /__admin/clock") { decoder, root in
+                guard let fields = decoder.fields(root, at: "$", as: ClockField.self) else { return (nil, nil, nil) }
+                return (
+                    decoder.date(fields[.now], "$.now"), decoder.bool(fields[.frozen], "$.frozen"),
+                    decoder.integer(fields[.advanceSeconds], "$.advanceSeconds", in: -3_153_600_000...3_153_600_000)
+                )
+            }
+        } catch {
+            throw AdminFailure.rejected(error, what: "clock change")
+        }
+        self.admin.operations.withLock { _ in
+            let instant = change.now ?? self.clock.now()
+            var frozen = false
+            if case .frozen = self.clock.currentMode { frozen = true }
+            frozen = change.frozen ?? frozen
+            if change.now != nil || change.frozen != nil {
+                self.clock.set(frozen ? .frozen(instant) : .running(offset: instant.timeIntervalSinceNow))
+            }
+            if let seconds = change.advance { self.clock.advance(by: TimeInterval(seconds)) }
+        }
+        return self.clockState()
+    }
+}

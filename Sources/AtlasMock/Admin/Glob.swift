@@ -1,0 +1,27 @@
+/// Path globs for fault rules; simple enough to write in JSON without regex escaping.
+enum Glob {
+    static func matches(pattern: ArraySlice<UInt8>, _ text: ArraySlice<UInt8>) -> Bool {
+        guard let first = pattern.first else { return text.isEmpty }
+        let rest = pattern.dropFirst()
+        switch first {
+        case UInt8(ascii: "*"):
+            if rest.first == UInt8(ascii: "*") {
+                let afterStars = rest.dropFirst()
+                return text.indices.contains { Self.matches(pattern: afterStars, text[$0...]) }
+                    || Self.matches(pattern: afterStars, text[text.endIndex...])
+            }
+            var index = text.startIndex
+            while true {
+                if Self.matches(pattern: rest, text[index...]) { return true }
+                guard index < text.endIndex, text[index] != UInt8(ascii: "/") else { return false }
+                index += 1
+            }
+        case UInt8(ascii: "?"):
+            guard let next = text.first, next != UInt8(ascii: "/") else { return false }
+            return Self.matches(pattern: rest, text.dropFirst())
+        default:
+            guard text.first == first else { return false }
+            return Self.matches(pattern: rest, text.dropFirst())
+        }
+    }
+}

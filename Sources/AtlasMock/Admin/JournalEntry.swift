@@ -1,0 +1,54 @@
+import AtlasMockHTTP
+import Foundation
+
+/// One Atlas API request as `GET /__admin/requests` shows it. Credentials never reach the journal.
+struct JournalEntry: Sendable {
+    var time: Date
+    var method: String
+    var path: String
+    var query: String?
+    /// Lower-case names; repeated fields joined with `, `; secrets redacted.
+    var headers: [String: String]
+    var remoteAddress: String
+    var principal: String?
+    /// The status sent, or nil when the connection was dropped.
+    var status: Int?
+    /// The fault rule that applied, if any.
+    var fault: String?
+
+    /// Headers whose values are secrets. `Authorization` keeps its scheme so the journal still shows how the
+    /// client authenticated.
+    private static let redacted: Set<String> = ["authorization", "proxy-authorization", "cookie", "set-cookie"]
+
+    init(request: HTTPServerRequest, time: Date, principal: String?, status: Int?, fault: String?) {
+        self.time = time
+        self.method = request.head.method.rawValue
+        self.path = String(request.path)
+        self.query = request.rawQuery.map(String.init)
+        var headers: [String: String] = [:]
+        for field in request.head.headerFields {
+            let name = field.name.canonicalName
+            var value = field.value
+            if Self.redacted.contains(name) {
+                let scheme = name.hasSuffix("authorization") ? value.split(separator: " ").first.map { $0 + " " } ?? "" : ""
+                value = scheme + "<redacted>"
+            }
+            headers[name] = headers[name].map { $0 + ", " + value } ?? value
+        }
+        self.headers = headers
+        self.remoteAddress = request.remoteAddress
+        self.principal = principal
+        self.status = status
+        self.fault = fault
+    }
+
+    var json: JSONValue {
+        .compactObject([
+            "time": .string(AtlasDate.format(self.time)), "method": .string(self.method), "path": .string(self.path),
+            "query": self.query.map { .string($0) }, "headers": .object(self.headers.mapValues { .string($0) }),
+            "remoteAddress": .string(self.remoteAddress), "principal": self.principal.map { .string($0) },
+            "status": self.status.map { .int($0) }, "dropped": self.status == nil ? .bool(true) : nil,
+            "fault": self.fault.map { .string($0) },
+        ])
+    }
+}

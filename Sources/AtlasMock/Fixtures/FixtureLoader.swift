@@ -1,0 +1,125 @@
+import Foundation
+
+/// Loads fixtures: reads and decodes every source, validates them together (and against data already loaded),
+/// and returns everything or nothing. All problems are reported at once, each naming its source and JSON path.
+///
+/// The format is documented in `fixtures/FORMAT.md`.
+public enum FixtureLoader {
+    /// Loads files and directories in order; a directory contributes its `*.json` files in name order. Later
+    /// sources add to earlier ones, and references may point into any of them.
+    public static func load(paths: [String]) throws(FixtureErrors) -> Fixtures {
+        var sources: [(source: String, json: [UInt8])] = []
+        var errors: [FixtureError] = []
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                errors.append(FixtureError(source: path, path: "$", message: "no such file or directory"))
+                continue
+            }
+            var files = [path]
+            if isDirectory.boolValue {
+                do {
+                    files = try FileManager.default.contentsOfDirectory(atPath: path).filter { $0.hasSuffix(".json") }
+                        .sorted().map { (path as NSString).appendingPathComponent($0) }
+                } catch {
+                    errors.append(FixtureError(source: path, path: "$", message: "cannot list the directory"))
+                }
+            }
+            for file in files {
+                guard let data = FileManager.default.contents(atPath: file) else {
+                    errors.append(FixtureError(source: file, path: "$", message: "cannot read the file"))
+                    continue
+                }
+                sources.append((file, [UInt8](data)))
+            }
+        }
+        guard errors.isEmpty else { throw FixtureErrors(errors) }
+        return try Self.load(sources: sources)
+    }
+
+    /// Loads one JSON document (e.g. an admin request body) on top of `base`, which is not re-validated;
+    /// `source` names it in errors. Returns `base` plus the document's records.
+    public static func load(json: [UInt8], source: String, onto base: Fixtures = Fixtures()) throws(FixtureErrors)
+        -> Fixtures
+    {
+        try Self.load(sources: [(source, json)], onto: base)
+    }
+
+    /// Loads several named JSON documents as one set, on top of `base`.
+    public static func load(sources: [(source: String, json: [UInt8])], onto base: Fixtures = Fixtures())
+        throws(FixtureErrors) -> Fixtures
+    {
+        var errors: [FixtureError] = []
+        var documents: [FixtureDocument] = []
+        for (source, json) in sources {
+            let (document, documentErrors) = Self.decodeCollecting(json: json, source: source) { decoder, root in
+                decoder.decodeRoot(root)
+                return decoder.document
+            }
+            errors += documentErrors
+            if let document { documents.append(document) }
+        }
+        // Cross-record checks run even after value errors, over the records that decoded, so one run reports
+        // everything; a record dropped for a bad value can make references to it fail too.
+        var validator = FixtureValidator()
+        let merged = validator.merge(documents, onto: base)
+        errors += validator.errors
+        guard let merged, errors.isEmpty else { throw FixtureErrors(errors) }
+        return merged
+    }
+
+    private static func syntaxError(
+        _ failure: FixtureJSONParser.Failure, source: String, bytes: UnsafeBufferPointer<UInt8>
+    ) -> FixtureError {
+        var line = 1
+        var lineStart = 0
+        for index in 0..<min(failure.offset, bytes.count) where bytes[index] == UInt8(ascii: "\n") {
+            line += 1
+            lineStart = index + 1
+        }
+        let column = failure.offset - lineStart + 1
+        return FixtureError(
+            source: source, path: "$", message: "invalid JSON at line \(line), column \(column): \(failure.message)")
+    }
+}
+
+extension FixtureLoader {
+    /// Decodes a `POST /__admin/faults` body: one rule object, or an array of them. Errors use paths like
+    /// `$[1].errorCode`.
+    static func faultRules(json: [UInt8], source: String) throws(FixtureErrors) -> [FaultRule] {
+        try Self.decode(json: json, source: source) { decoder, root in
+            if case .array = root {
+                decoder.each(root, "$") { $0.fault($1, $2) }
+            } else {
+                decoder.fault(root, "$")
+            }
+            return decoder.document.faults.map(\.0)
+        }
+    }
+
+    /// Parses `json` and runs `body` with a decoder over it; throws every error `body` reported.
+    static func decode<Result>(
+        json: [UInt8], source: String, _ body: (inout FixtureDecoder, FixtureJSON) -> Result
+    ) throws(FixtureErrors) -> Result {
+        let (result, errors) = Self.decodeCollecting(json: json, source: source, body)
+        guard let result, errors.isEmpty else { throw FixtureErrors(errors) }
+        return result
+    }
+
+    /// Like `decode`, but returns what was decoded along with the errors; the result is nil only for invalid JSON.
+    static func decodeCollecting<Result>(
+        json: [UInt8], source: String, _ body: (inout FixtureDecoder, FixtureJSON) -> Result
+    ) -> (Result?, [FixtureError]) {
+        json.withUnsafeBufferPointer { bytes in
+            let root: FixtureJSON
+            do throws(FixtureJSONParser.Failure) {
+                root = try FixtureJSONParser.parse(bytes)
+            } catch {
+                return (nil, [Self.syntaxError(error, source: source, bytes: bytes)])
+            }
+            var decoder = FixtureDecoder(source: source, bytes: bytes)
+            let result = body(&decoder, root)
+            return (result, decoder.errors)
+        }
+    }
+}

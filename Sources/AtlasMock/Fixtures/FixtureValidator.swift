@@ -1,0 +1,146 @@
+/// Checks decoded fixture records against each other and against data already loaded: every reference names an
+/// organization, project or cluster that exists (in any source, in any order), and no id is defined twice.
+struct FixtureValidator {
+    /// Where an id was first defined: a location, or nil for data loaded before.
+    private typealias Definitions = [String: FixtureLocation?]
+
+    private(set) var errors: [FixtureError] = []
+
+    /// `base` plus the documents' records, or nil (with `errors` set) when anything is wrong.
+    mutating func merge(_ documents: [FixtureDocument], onto base: Fixtures) -> Fixtures? {
+        var organizations = Definitions()
+        var projects = Definitions()
+        var projectOrg: [String: String] = [:]
+        var clusters = Definitions()
+        var snapshots = Definitions()
+        var jobs = Definitions()
+        var keys = Definitions()
+        var accounts = Definitions()
+        var faults = Definitions()
+        let baseData = base.dataset
+        for organization in baseData.organizations { organizations[organization.id] = .some(nil) }
+        for project in baseData.projects {
+            projects[project.id] = .some(nil)
+            projectOrg[project.id] = project.orgId
+        }
+        for cluster in baseData.clusters { clusters[Self.key(cluster.projectId, cluster.name)] = .some(nil) }
+        for snapshot in baseData.snapshots { snapshots[snapshot.id] = .some(nil) }
+        for job in baseData.restoreJobs { jobs[job.id] = .some(nil) }
+        for key in baseData.apiKeys { keys[key.publicKey] = .some(nil) }
+        for account in baseData.serviceAccounts { accounts[account.clientId] = .some(nil) }
+        for fault in base.faults { faults[fault.id] = .some(nil) }
+
+        // Definitions first, across all documents, so references may point forwards or into other files.
+        for document in documents {
+            for (organization, location) in document.organizations {
+                self.define(organization.id, "organization id", at: location, "id", in: &organizations)
+            }
+            for (project, location) in document.projects {
+                self.define(project.id, "project id", at: location, "id", in: &projects)
+                projectOrg[project.id] = projectOrg[project.id] ?? project.orgId
+            }
+            for (cluster, location) in document.clusters {
+                self.define(
+                    Self.key(cluster.projectId, cluster.name), "cluster \"\(cluster.name)\" in project \(cluster.projectId)",
+                    at: location, "name", in: &clusters)
+            }
+            for (snapshot, location) in document.snapshots {
+                self.define(snapshot.id, "snapshot id", at: location, "id", in: &snapshots)
+            }
+            for (job, location) in document.restoreJobs {
+                self.define(job.id, "restore job id", at: location, "id", in: &jobs)
+            }
+            for (key, location) in document.apiKeys {
+                self.define(key.publicKey, "API key", at: location, "publicKey", in: &keys)
+            }
+            for (account, location) in document.serviceAccounts {
+                self.define(account.clientId, "service account", at: location, "clientId", in: &accounts)
+            }
+            for (fault, location) in document.faults where !fault.id.isEmpty {
+                self.define(fault.id, "fault id", at: location, "id", in: &faults)
+            }
+        }
+
+        for document in documents {
+            for (project, location) in document.projects where organizations[project.orgId] == nil {
+                self.errors.append(location.error("orgId", "organization \"\(project.orgId)\" does not exist"))
+            }
+            for (cluster, location) in document.clusters where projects[cluster.projectId] == nil {
+                self.errors.append(location.error("projectId", "project \"\(cluster.projectId)\" does not exist"))
+            }
+            var reportedGroups: Set<String> = []
+            for (snapshot, location) in document.snapshots
+            where clusters[Self.key(snapshot.projectId, snapshot.clusterName)] == nil {
+                // Snapshots name their cluster through their group: report once, at the group.
+                let group = location.path.range(of: ".snapshots[").map { String(location.path[..<$0.lowerBound]) }
+                    ?? location.path
+                guard reportedGroups.insert(group).inserted else { continue }
+                self.errors.append(
+                    FixtureLocation(source: location.source, path: group).error(
+                        "clusterName", self.missingCluster(snapshot.clusterName, snapshot.projectId, projects)))
+            }
+            for (job, location) in document.restoreJobs where clusters[Self.key(job.projectId, job.clusterName)] == nil {
+                self.errors.append(location.error("clusterName", self.missingCluster(job.clusterName, job.projectId, projects)))
+            }
+            for (key, location) in document.apiKeys {
+                self.checkCredential(orgId: key.orgId, roles: key.roles, at: location, organizations, projectOrg)
+            }
+            for (account, location) in document.serviceAccounts {
+                self.checkCredential(orgId: account.orgId, roles: account.roles, at: location, organizations, projectOrg)
+            }
+        }
+        guard self.errors.isEmpty else { return nil }
+
+        var merged = base
+        for document in documents {
+            merged.dataset.organizations += document.organizations.map(\.0)
+            merged.dataset.projects += document.projects.map(\.0)
+            merged.dataset.clusters += document.clusters.map(\.0)
+            merged.dataset.snapshots += document.snapshots.map(\.0)
+            merged.dataset.restoreJobs += document.restoreJobs.map(\.0)
+            merged.dataset.apiKeys += document.apiKeys.map(\.0)
+            merged.dataset.serviceAccounts += document.serviceAccounts.map(\.0)
+            merged.faults += document.faults.map(\.0)
+        }
+        return merged
+    }
+
+    private static func key(_ projectId: String, _ name: String) -> String { projectId + "/" + name }
+
+    private mutating func define(
+        _ id: String, _ what: String, at location: FixtureLocation, _ field: String, in definitions: inout Definitions
+    ) {
+        guard let first = definitions[id] else {
+            definitions[id] = .some(location)
+            return
+        }
+        let previous = first.map { "first defined at \($0.source) \($0.path)" } ?? "already loaded"
+        let subject = what.hasPrefix("cluster") ? what : "\(what) \"\(id)\""
+        self.errors.append(location.error(field, "duplicate \(subject) (\(previous))"))
+    }
+
+    private func missingCluster(_ name: String, _ projectId: String, _ projects: Definitions) -> String {
+        projects[projectId] == nil
+            ? "project \"\(projectId)\" does not exist"
+            : "cluster \"\(name)\" does not exist in project \(projectId)"
+    }
+
+    private mutating func checkCredential(
+        orgId: String, roles: RoleAssignments, at location: FixtureLocation, _ organizations: Definitions,
+        _ projectOrg: [String: String]
+    ) {
+        if organizations[orgId] == nil {
+            self.errors.append(location.error("orgId", "organization \"\(orgId)\" does not exist"))
+        }
+        for projectId in roles.projectRoles.keys.sorted() {
+            guard let owner = projectOrg[projectId] else {
+                self.errors.append(location.error("roles", "project \"\(projectId)\" does not exist"))
+                continue
+            }
+            if owner != orgId {
+                self.errors.append(
+                    location.error("roles", "project \"\(projectId)\" belongs to another organization (\(owner))"))
+            }
+        }
+    }
+}

@@ -1,0 +1,118 @@
+import AtlasMockHTTP
+import Foundation
+import HTTPTypes
+import Testing
+
+@testable import AtlasMock
+
+@Suite struct FaultInjectionTests {
+    static let cluster0 = TestSupport.restoresPath("Cluster0")
+
+    static func addFault(_ atlas: FakeAtlas, _ json: String) async -> HTTPServerResponse? {
+        await TestSupport.admin(atlas, .post, "/__admin/faults", body: json)
+    }
+
+    @Test(arguments: [
+        ("UNEXPECTED_ERROR", 500, #"{"detail":"Unexpected error.","error":500,"errorCode":"UNEXPECTED_ERROR","parameters":[],"reason":"Internal Server Error"}"#),
+        ("SERVICE_UNAVAILABLE", 503, #"{"detail":"Service unavailable.","error":503,"errorCode":"SERVICE_UNAVAILABLE","parameters":[],"reason":"Service Unavailable"}"#),
+    ])
+    func answersACatalogError(code: String, status: Int, body: String) async throws {
+        let atlas = TestSupport.defaultAtlas()
+        #expect(await Self.addFault(atlas, #"{"path":"/api/atlas/v2/groups/*/clusters/Cluster0/**","errorCode":"\#(code)"}"#)?.head.status.code == 201)
+        let response = try #require(await TestSupport.digestResponse(atlas, Self.cluster0))
+        #expect(response.head.status.code == status)
+        #expect(TestSupport.text(response) == body)
+        #expect(response.head.headerFields[HTTPField.Name("X-Error-Code")!] == code)
+    }
+
+    @Test func rateLimitCarriesRetryAfterAndRateLimitHeaders() async throws {
+        let atlas = TestSupport.defaultAtlas()
+        _ = await Self.addFault(atlas, #"{"path":"/**","errorCode":"RATE_LIMITED_TOKEN_BUCKET","retryAfterSeconds":55,"rateLimit":10}"#)
+        let response = try #require(await TestSupport.digestResponse(atlas, Self.cluster0))
+        #expect(response.head.status.code == 429)
+        #expect(response.head.headerFields[HTTPField.Name("Retry-After")!] == "55")
+        #expect(response.head.headerFields[HTTPField.Name("RateLimit-Limit")!] == "10")
+        #expect(response.head.headerFields[HTTPField.Name("RateLimit-Remaining")!] == "0")
+        let resource = String(Self.cluster0.dropFirst())
+        #expect(
+            TestSupport.json(response)["detail"] as? String
+                == "Rate limit exceeded for \(resource). Please retry after 55 seconds. Request capacity: 10. Refill rate: 10 per 60 seconds.")
+    }
+
+    @Test func appliesForTheNextNMatchesOnly() async throws {
+        let atlas = TestSupport.defaultAtlas()
+        _ = await Self.addFault(atlas, #"{"method":"GET","path":"/**/restores","errorCode":"UNEXPECTED_ERROR","times":2}"#)
+        var statuses: [Int] = []
+        for _ in 0..<3 { statuses.append(await TestSupport.digestResponse(atlas, Self.cluster0)?.head.status.code ?? 0) }
+        #expect(statuses == [500, 500, 200])
+        #expect(atlas.admin.faults.rules == Fixtures.default.faults)
+    }
+
+    @Test func matchesOnPrincipal() async throws {
+        let atlas = TestSupport.defaultAtlas()
+        _ = await Self.addFault(atlas, #"{"path":"/**","principal":"apiKey:mockowner","errorCode":"UNEXPECTED_ERROR"}"#)
+        #expect(await TestSupport.digestResponse(atlas, Self.cluster0)?.head.status.code == 200)
+        #expect(
+            await TestSupport.digestResponse(atlas, Self.cluster0, user: "mockowner", password: "mock-owner-key-0000")?.head.status.code == 500)
+    }
+
+    @Test func percentageZeroIsRejectedAndHundredAlwaysApplies() async throws {
+        let atlas = TestSupport.defaultAtlas()
+        let rejected = await Self.addFault(atlas, #"{"path":"/**","errorCode":"UNEXPECTED_ERROR","percentage":0}"#)
+        #expect(rejected?.head.status.code == 400)
+        #expect((TestSupport.json(rejected)["errors"] as? [String]) == ["POST /__admin/faults: $.percentage: 0 is out of range 1...100"])
+        _ = await Self.addFault(atlas, #"{"path":"/**","errorCode":"UNEXPECTED_ERROR","percentage":100}"#)
+        #expect(await TestSupport.digestResponse(atlas, Self.cluster0)?.head.status.code == 500)
+    }
+
+    @Test func dropsTheConnectionAndJournalsIt() async throws {
+        let atlas = TestSupport.defaultAtlas()
+        let added = await Self.addFault(atlas, #"{"id":"drop","path":"/**","dropConnection":true}"#)
+        #expect(TestSupport.text(added) == #"{"faults":[{"dropConnection":true,"id":"drop","path":"/**"}]}"# + "\n")
+        let reply = await TestSupport.digest(atlas, .get, Self.cluster0, user: "mockpublic", password: "mock-private-key-0000")
+        guard case .dropConnection = reply else {
+            Issue.record("expected a dropped connection")
+            return
+        }
+        let last = try #require(atlas.admin.journal.entries.last)
+        #expect(last.status == nil && last.fault == "drop")
+    }
+
+    @Test(.timeLimit(.minutes(1))) func delaysWithoutBlockingTheCaller() async throws {
+        let atlas = TestSupport.defaultAtlas()
+        _ = await Self.addFault(atlas, #"{"path":"/**","delayMs":300}"#)
+        let started = Date()
+        let response = await TestSupport.digestResponse(atlas, Self.cluster0)
+        #expect(response?.head.status.code == 200)
+        #expect(Date().timeIntervalSince(started) >= 0.3)
+
+        // `handle` returns long before the delayed reply: the wait is scheduled, not slept on this thread.
+        let open = TestSupport.defaultAtlas { $0.authMode = .off }
+        _ = await Self.addFault(open, #"{"path":"/**","delayMs":300}"#)
+        let handled = Date()
+        try open.handle(TestSupport.request(.get, Self.cluster0, headers: [.accept: TestSupport.tenantAccept])) { _ in }
+        #expect(Date().timeIntervalSince(handled) < 0.2)
+    }
+
+    @Test func faultsAreListedRemovedOneByOneAndCleared() async throws {
+        let atlas = TestSupport.defaultAtlas()
+        _ = await Self.addFault(atlas, #"[{"path":"/a","errorCode":"UNEXPECTED_ERROR"},{"id":"b","path":"/b","delayMs":5,"delayMaxMs":9}]"#)
+        let listed = try #require(TestSupport.json(await TestSupport.admin(atlas, .get, "/__admin/faults"))["faults"] as? [[String: Any]])
+        #expect(listed.compactMap { $0["id"] as? String } == ["faulty0-unexpected-error", "fault-1", "b"])
+        #expect(await Self.addFault(atlas, #"{"id":"b","path":"/c","delayMs":1}"#)?.head.status.code == 409)
+        #expect(await TestSupport.admin(atlas, .delete, "/__admin/faults/b")?.head.status.code == 200)
+        #expect(await TestSupport.admin(atlas, .delete, "/__admin/faults/b")?.head.status.code == 404)
+        #expect(await TestSupport.admin(atlas, .delete, "/__admin/faults")?.head.status.code == 200)
+        #expect(atlas.admin.faults.rules.isEmpty)
+        #expect(await TestSupport.digestResponse(atlas, TestSupport.restoresPath("Faulty0"))?.head.status.code == 200)
+    }
+
+    @Test(arguments: [
+        ("/api/*/restores", "/api/x/restores", true), ("/api/*/restores", "/api/x/y/restores", false),
+        ("/api/**/restores", "/api/x/y/restores", true), ("/api/**", "/api/", true), ("/a?c", "/abc", true),
+        ("/a?c", "/a/c", false), ("/exact", "/exact/more", false),
+    ])
+    func globs(pattern: String, path: String, matches: Bool) {
+        #expect(Glob.matches(pattern: Array(pattern.utf8)[...], Array(path.utf8)[...]) == matches)
+    }
+}
