@@ -1,2 +1,15 @@
-// Replaced by the ArgumentParser command once the fake Atlas lands.
-print("atlas-mock: not yet wired")
+import ArgumentParser
+import Foundation
+
+// Bad flags and values exit 2 (not ArgumentParser's 64), as the README promises; help still exits 0.
+do {
+    var command = try AtlasMockCommand.parseAsRoot()
+    try command.run()
+} catch {
+    let code = AtlasMockCommand.exitCode(for: error)
+    if code == .success || error is ExitCode {
+        AtlasMockCommand.exit(withError: error)
+    }
+    FileHandle.standardError.write(Data((AtlasMockCommand.message(for: error) + "\n").utf8))
+    exit(2)
+}

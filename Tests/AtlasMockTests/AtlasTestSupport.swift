@@ -54,7 +54,7 @@ enum TestData {
         ]
         dataset.snapshots = [
             snapshot("65c000000000000000000001", cluster: "Cluster0", scheduled: "2026-11-25T00:00:00Z"),
-            snapshot("65c000000000000000000002", cluster: "Cluster0", scheduled: "2026-11-10T00:00:00Z"),
+            failedSnapshot("65c000000000000000000002", cluster: "Cluster0", scheduled: "2026-11-10T00:00:00Z"),
             snapshot("65c000000000000000000003", cluster: "Migrated0", scheduled: "2026-11-26T00:00:00Z"),
             snapshot("65c000000000000000000004", cluster: "Flex0", scheduled: "2026-11-27T00:00:00Z"),
         ]
@@ -80,7 +80,14 @@ enum TestData {
             expiration: start.addingTimeInterval(8 * 86400))
     }
 
-    /// The instant backup tests stand at: after every snapshot above; snapshot 0002 (kept eight days) has expired.
+    static func failedSnapshot(_ id: String, cluster: String, scheduled: String) -> TenantSnapshot {
+        var snapshot = self.snapshot(id, cluster: cluster, scheduled: scheduled)
+        snapshot.status = .failed
+        snapshot.finishTime = nil
+        return snapshot
+    }
+
+    /// The instant backup tests stand at: after every snapshot above.
     static let now = date("2026-11-28T12:00:00Z")
 
     static func atlas(

@@ -7,15 +7,14 @@ extension OperationContext {
     /// A download's `snapshotUrl` "remains active for four hours after you make the request".
     static let downloadExpiry: TimeInterval = 4 * 3600
 
-    /// The snapshot `snapshotId` of `cluster`, which must still exist to be restored or downloaded.
+    /// The snapshot `snapshotId` of `cluster`. A listed snapshot exists (Atlas deletes expired ones), so only a
+    /// snapshot that failed has no data to restore.
     func restorableSnapshot(_ snapshotId: String, of cluster: Cluster) throws(AtlasFailure) -> TenantSnapshot {
         let key = ClusterKey(projectId: cluster.projectId, name: cluster.name)
         guard let snapshot = self.atlas.store.read({ $0.snapshots[key]?.first { $0.id == snapshotId } }) else {
             throw .api(.tenantSnapshotNotFound, .string(snapshotId), .string(cluster.name))
         }
-        if snapshot.status == .failed || snapshot.expiration.map({ $0 <= self.now }) == true {
-            throw .api(.cannotStartRestoreJobForDeletedSnapshot, .string(snapshotId))
-        }
+        if snapshot.status == .failed { throw .api(.cannotStartRestoreJobForDeletedSnapshot, .string(snapshotId)) }
         return snapshot
     }
 
@@ -55,10 +54,15 @@ extension OperationContext {
         }
     }
 
-    /// Creates a `DOWNLOAD` job for `cluster`'s snapshot, with a `snapshotUrl` valid for four hours.
-    func createDownloadJob(from cluster: Cluster, snapshotId: String) throws(AtlasFailure) -> RestoreJob {
+    /// Creates a `DOWNLOAD` job for `cluster`'s snapshot, with a `snapshotUrl` valid for four hours. The tenant
+    /// API's body (a `TenantRestore`) may name a target, which the job echoes as Atlas echoes request fields.
+    func createDownloadJob(
+        from cluster: Cluster, snapshotId: String, targetName: String? = nil, targetProjectId: String? = nil
+    ) throws(AtlasFailure) -> RestoreJob {
         let snapshot = try self.restorableSnapshot(snapshotId, of: cluster)
         var job = self.newJob(from: cluster, snapshot: snapshot, delivery: .download)
+        job.targetDeploymentItemName = targetName
+        job.targetProjectId = targetName == nil ? targetProjectId : targetProjectId ?? cluster.projectId
         job.expirationDate = self.now.addingTimeInterval(Self.downloadExpiry)
         job.snapshotUrl = "\(self.baseURL)/backup/download/\(job.id)/\(snapshot.id).tar.gz"
         let key = ClusterKey(projectId: cluster.projectId, name: cluster.name)

@@ -23,7 +23,9 @@ enum TenantSnapshotEndpoints {
     static func download(_ context: OperationContext) throws(AtlasFailure) -> OperationResult {
         let cluster = try context.tenantCluster(in: try context.project(access: .owner))
         let body = try RequestBody(context.request.body, schema: .tenantDownload)
-        let job = try context.createDownloadJob(from: cluster, snapshotId: body["snapshotId"]!)
+        let job = try context.createDownloadJob(
+            from: cluster, snapshotId: body["snapshotId"]!, targetName: body["targetDeploymentItemName"],
+            targetProjectId: body["targetProjectId"])
         return .entity(job.tenantJSON(selfURL: context.jobURL(job, collection: "restores")))
     }
 }

@@ -201,6 +201,38 @@ enum DefaultFixtures {
           "status": "COMPLETED"
         }
       ]
+    },
+    {
+      "projectId": "32b6e34b3d91647abb20e7b8",
+      "clusterName": "FlexCluster0",
+      "snapshots": [
+        {
+          "expiration": "2025-12-20T05:00:00Z",
+          "finishTime": "2025-12-12T05:01:31Z",
+          "id": "693ba1d05a1c2e3f4b5d6e71",
+          "mongoDBVersion": "8.0.15",
+          "scheduledTime": "2025-12-12T05:00:00Z",
+          "startTime": "2025-12-12T05:00:06Z",
+          "status": "COMPLETED"
+        },
+        {
+          "expiration": "2025-12-21T05:00:00Z",
+          "finishTime": "2025-12-13T05:01:48Z",
+          "id": "693cf3505a1c2e3f4b5d6e72",
+          "mongoDBVersion": "8.0.15",
+          "scheduledTime": "2025-12-13T05:00:00Z",
+          "startTime": "2025-12-13T05:00:05Z",
+          "status": "COMPLETED"
+        },
+        {
+          "expiration": "2025-12-22T05:00:00Z",
+          "id": "693e44d05a1c2e3f4b5d6e73",
+          "mongoDBVersion": "8.0.15",
+          "scheduledTime": "2025-12-14T05:00:00Z",
+          "startTime": "2025-12-14T05:00:04Z",
+          "status": "FAILED"
+        }
+      ]
     }
   ],
   "tenantRestoreJobs": [
@@ -240,7 +272,9 @@ enum DefaultFixtures {
       "snapshotFinishedDate": "2025-12-09T03:01:56Z",
       "snapshotId": "693790b0f8defbc6d15093e9",
       "snapshotUrl": "https://restore-69393737393c.s3.us-east-1.amazonaws.com/693790b0f8defbc6d15093e9/Cluster0-693790b0.tar.gz",
-      "status": "COMPLETED"
+      "status": "COMPLETED",
+      "targetDeploymentItemName": "Cluster0",
+      "targetProjectId": "32b6e34b3d91647abb20e7b8"
     },
     {
       "clusterName": "Cluster0",
@@ -294,7 +328,9 @@ enum DefaultFixtures {
       "snapshotFinishedDate": "2025-12-12T03:02:38Z",
       "snapshotId": "693b8530731d92367be09382",
       "snapshotUrl": "https://restore-693d405fb0db.s3.us-east-1.amazonaws.com/693b8530731d92367be09382/Cluster0-693b8530.tar.gz",
-      "status": "QUEUED"
+      "status": "QUEUED",
+      "targetDeploymentItemName": "Cluster0",
+      "targetProjectId": "32b6e34b3d91647abb20e7b8"
     },
     {
       "clusterName": "Cluster0",
@@ -350,7 +386,9 @@ enum DefaultFixtures {
       "snapshotFinishedDate": "2025-12-13T04:02:10Z",
       "snapshotId": "693ce4c0d3a19af4ba34fd71",
       "snapshotUrl": "https://restore-693d58f0c2d4.s3.us-east-1.amazonaws.com/693ce4c0d3a19af4ba34fd71/MigratedFlex0-693ce4c0.tar.gz",
-      "status": "COMPLETED"
+      "status": "COMPLETED",
+      "targetDeploymentItemName": "MigratedFlex0",
+      "targetProjectId": "32b6e34b3d91647abb20e7b8"
     }
   ]
 }

@@ -18,6 +18,8 @@ protocol ConnectionIO: AnyObject {
     var pendingOutputBytes: Int { get }
 
     /// Queues bytes for the peer; the connection writes them as the socket allows, in order.
+    /// It tries to write at once, so a caller sending a response in one buffer costs one syscall.
+    /// Ignored once `close` was called.
     func send(_ bytes: [UInt8])
     /// Stops or resumes reading from the socket (backpressure, or while a request is being answered).
     func setReadingPaused(_ paused: Bool)
@@ -28,13 +30,27 @@ protocol ConnectionIO: AnyObject {
     func replaceEngine(with engine: any ProtocolEngine, leftover: [UInt8])
 }
 
+/// A connection with one timer, for engines that enforce read and idle timeouts (the HTTP/1.1 engine).
+/// A refinement rather than part of `ConnectionIO` so an engine tested against a fake connection that has
+/// no timers needs none. Confined to `queue` like the rest.
+protocol TimedConnectionIO: ConnectionIO {
+    /// Arms the connection's one timer: `onExpiry` runs on `queue` once `timeout` has passed, unless
+    /// `setTimer` (which replaces it) or `cancelTimer` is called first. It fires at most once per arming.
+    /// Engines use it for their read and idle timeouts. A new engine starts with no timer armed: the
+    /// connection cancels its own (pre-engine idle) timer before creating the engine that answers the
+    /// connection's first bytes, and an engine handing over with `replaceEngine` cancels its own first.
+    func setTimer(_ timeout: DispatchTimeInterval, onExpiry: @escaping () -> Void)
+    func cancelTimer()
+}
+
 /// One HTTP version's protocol logic for one connection. Confined to `ConnectionIO.queue`.
 protocol ProtocolEngine: AnyObject {
     /// Bytes the peer sent.
     func receive(_ bytes: UnsafeRawBufferPointer)
     /// The peer closed its sending side (read returned 0).
     func inputClosed()
-    /// Everything queued with `send` has been written: a chance to produce more or to finish a close.
+    /// Output that had to wait for the socket (it was full when `send` tried) has now been written in full:
+    /// a chance to produce more. Never called from within `send`.
     func outputDrained()
     /// The server is shutting down: finish requests already received, accept no new ones,
     /// close when done (HTTP/2: GOAWAY with the last stream id processed).

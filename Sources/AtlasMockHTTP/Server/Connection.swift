@@ -1,0 +1,408 @@
+import Glibc
+import Dispatch
+import Logging
+
+/// One accepted TCP connection: owns the socket, moves bytes between it and a protocol engine, and enforces
+/// output backpressure. The engine is chosen by the first bytes: the HTTP/2 preface, or else HTTP/1.1.
+///
+/// `@unchecked Sendable` invariant: every mutable property is touched only on `queue` (a serial queue per
+/// connection, so connections never contend with each other); the server may only call `start`,
+/// `beginGracefulShutdown` and `forceClose`, which hop onto `queue`. Members check it with `dispatchPrecondition`.
+final class Connection: TimedConnectionIO, @unchecked Sendable {
+    let queue: DispatchQueue
+    let configuration: ServerConfiguration
+    let handler: any HTTPHandler
+    let accessLog: AccessLog
+    let remoteAddress: String
+    let remotePort: Int
+    private(set) var pendingOutputBytes = 0
+
+    private enum State {
+        case open
+        /// `close(flush: true)` was called with output still queued.
+        case closingAfterFlush
+        /// Output written and our side shut down; input is read and discarded until EOF or a short deadline,
+        /// because closing with unread input makes the kernel send a reset that can destroy our last response.
+        case lingering
+        case closed
+    }
+
+    /// The HTTP/2 connection preface (RFC 9113 §3.4); anything else is HTTP/1.x.
+    private static let http2Preface = Array("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".utf8)
+    /// Bytes read per `read` call; the buffer lives on the stack of the reading thread.
+    private static let readChunkBytes = 16 * 1024
+    private static let lingerTimeout = DispatchTimeInterval.seconds(2)
+
+    private let fd: Int32
+    private let logger: Logger
+    private let onClose: @Sendable (ObjectIdentifier) -> Void
+    private var state = State.open
+    private var engine: (any ProtocolEngine)?
+    /// Input received before an engine was chosen (at most a preface's worth).
+    private var undecided: [UInt8] = []
+    private let readSource: any DispatchSourceRead
+    private var readSuspended = true
+    /// Created when a write first hits a full socket; most connections never need one.
+    private var writeSource: (any DispatchSourceWrite)?
+    private var writeSuspended = true
+    private var timer: (any DispatchSourceTimer)?
+    private var timerAction: (() -> Void)?
+    private var output: [[UInt8]] = []
+    /// Bytes of `output[0]` already written.
+    private var outputOffset = 0
+    private var engineWantsPause = false
+    private var inputEnded = false
+    /// Sources whose cancel handler has yet to run; the descriptor is closed when it reaches zero, as
+    /// Dispatch requires, so a reused descriptor number never meets a stale source.
+    private var liveSources = 1
+
+    init(
+        fd: Int32, remote: SocketAddress, configuration: ServerConfiguration, handler: any HTTPHandler,
+        accessLog: AccessLog, logger: Logger, onClose: @escaping @Sendable (ObjectIdentifier) -> Void
+    ) {
+        self.fd = fd
+        self.remoteAddress = remote.host
+        self.remotePort = remote.port
+        self.configuration = configuration
+        self.handler = handler
+        self.accessLog = accessLog
+        self.logger = logger
+        self.onClose = onClose
+        self.queue = DispatchQueue(label: "atlas-mock.connection")
+        self.readSource = DispatchSource.makeReadSource(fileDescriptor: fd, queue: self.queue)
+    }
+
+    // MARK: Server side
+
+    /// Starts reading; until the first bytes arrive the idle timeout applies.
+    func start() {
+        self.queue.async {
+            self.readSource.setEventHandler { self.readable() }
+            self.readSource.setCancelHandler { self.sourceCancelled() }
+            self.updateReading()
+            self.setTimer(self.configuration.idleTimeout) { self.close(flush: false) }
+        }
+    }
+
+    /// Graceful shutdown: an idle connection closes now, a busy one lets its engine finish. Input already
+    /// waiting in the socket is read first, so a request the client sent just before is not mistaken for idleness.
+    func beginGracefulShutdown() {
+        self.queue.async {
+            self.readable()
+            guard case .open = self.state else { return }
+            if let engine = self.engine, !engine.isIdle {
+                engine.startGracefulShutdown()
+            } else {
+                self.close(flush: true)
+            }
+        }
+    }
+
+    func forceClose() {
+        self.queue.async { self.closeNow() }
+    }
+
+    // MARK: ConnectionIO
+
+    func send(_ bytes: [UInt8]) {
+        dispatchPrecondition(condition: .onQueue(self.queue))
+        guard case .open = self.state, !bytes.isEmpty else { return }
+        self.output.append(bytes)
+        self.pendingOutputBytes += bytes.count
+        // While the write source is armed the socket is full: appending is all there is to do.
+        if self.writeSuspended {
+            _ = self.flush()
+        }
+        self.updateReading()
+    }
+
+    func setReadingPaused(_ paused: Bool) {
+        dispatchPrecondition(condition: .onQueue(self.queue))
+        self.engineWantsPause = paused
+        self.updateReading()
+    }
+
+    func close(flush: Bool) {
+        dispatchPrecondition(condition: .onQueue(self.queue))
+        switch self.state {
+        case .open:
+            guard flush else { return self.closeNow() }
+            self.state = .closingAfterFlush
+            self.cancelTimer()
+            if self.pendingOutputBytes == 0 { self.finishClosing() } else { self.updateReading() }
+        case .closingAfterFlush, .lingering:
+            if !flush { self.closeNow() }
+        case .closed:
+            break
+        }
+    }
+
+    func setTimer(_ timeout: DispatchTimeInterval, onExpiry: @escaping () -> Void) {
+        dispatchPrecondition(condition: .onQueue(self.queue))
+        // Once closing, the timer belongs to the lingering close, not to the engine.
+        guard case .open = self.state else { return }
+        self.armTimer(timeout, onExpiry: onExpiry)
+    }
+
+    private func armTimer(_ timeout: DispatchTimeInterval, onExpiry: @escaping () -> Void) {
+        self.timerAction = onExpiry
+        if let timer = self.timer {
+            timer.schedule(deadline: .now() + timeout)
+            return
+        }
+        let timer = DispatchSource.makeTimerSource(queue: self.queue)
+        timer.setEventHandler { self.timerFired() }
+        timer.setCancelHandler { self.sourceCancelled() }
+        timer.schedule(deadline: .now() + timeout)
+        self.liveSources += 1
+        self.timer = timer
+        timer.resume()
+    }
+
+    func cancelTimer() {
+        dispatchPrecondition(condition: .onQueue(self.queue))
+        self.timerAction = nil
+        self.timer?.schedule(deadline: .distantFuture)
+    }
+
+    func replaceEngine(with engine: any ProtocolEngine, leftover: [UInt8]) {
+        dispatchPrecondition(condition: .onQueue(self.queue))
+        guard case .open = self.state else { return }
+        self.engine = engine
+        self.engineWantsPause = false
+        self.updateReading()
+        if !leftover.isEmpty {
+            leftover.withUnsafeBytes { engine.receive($0) }
+        }
+        if self.inputEnded { engine.inputClosed() }
+    }
+
+    // MARK: Input
+
+    /// Reads until the socket is empty (the kernel's readiness report may not repeat for bytes already
+    /// announced), the engine pauses, or a round limit is hit, after which the rest waits its turn on `queue`
+    /// so that one fast sender cannot monopolise a worker thread.
+    private func readable() {
+        dispatchPrecondition(condition: .onQueue(self.queue))
+        withUnsafeTemporaryAllocation(byteCount: Self.readChunkBytes, alignment: 16) { buffer in
+            for _ in 0..<16 {
+                guard !self.readSuspended, self.state == .open || self.state == .lingering else { return }
+                let result: IOResult<Int>
+                do {
+                    result = try Syscall.run("read") { Glibc.read(self.fd, buffer.baseAddress, buffer.count) }
+                } catch {
+                    // ECONNRESET and friends: the peer is gone, nothing left to say to it.
+                    self.logger.debug("connection \(self.remoteAddress):\(self.remotePort): \(error)")
+                    return self.closeNow()
+                }
+                switch result {
+                case .wouldBlock:
+                    return
+                case .done(0):
+                    return self.endOfInput()
+                case .done(let count):
+                    if case .lingering = self.state { continue }
+                    self.deliver(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
+                }
+            }
+            self.queue.async { self.readable() }
+        }
+    }
+
+    private func deliver(_ bytes: UnsafeRawBufferPointer) {
+        if let engine = self.engine {
+            return engine.receive(bytes)
+        }
+        self.undecided.append(contentsOf: bytes)
+        let compared = min(self.undecided.count, Self.http2Preface.count)
+        let isHTTP2 = self.undecided.prefix(compared).elementsEqual(Self.http2Preface.prefix(compared))
+        if isHTTP2 && compared < Self.http2Preface.count { return }
+        self.cancelTimer()
+        let engine: any ProtocolEngine = isHTTP2 ? HTTP2Engine(io: self) : HTTP1Engine(io: self)
+        self.engine = engine
+        let first = self.undecided
+        self.undecided = []
+        first.withUnsafeBytes { engine.receive($0) }
+    }
+
+    private func endOfInput() {
+        self.inputEnded = true
+        self.updateReading()
+        switch self.state {
+        case .lingering: self.closeNow()
+        case .open: if let engine = self.engine { engine.inputClosed() } else { self.closeNow() }
+        case .closingAfterFlush, .closed: break
+        }
+    }
+
+    /// Reads only while the engine wants input and the peer is reading our output: a peer that does not read
+    /// cannot make us buffer without bound, and it costs other connections nothing.
+    private func updateReading() {
+        if case .closed = self.state { return }
+        let shouldRead: Bool
+        switch self.state {
+        case .open:
+            shouldRead = !self.inputEnded && !self.engineWantsPause
+                && self.pendingOutputBytes <= self.configuration.maxPendingOutputBytes
+        case .lingering:
+            shouldRead = !self.inputEnded
+        case .closingAfterFlush, .closed:
+            shouldRead = false
+        }
+        if shouldRead, self.readSuspended {
+            self.readSuspended = false
+            self.readSource.resume()
+            // Bytes that arrived while suspended may have been announced already: look for them now.
+            self.queue.async { self.readable() }
+        } else if !shouldRead, !self.readSuspended {
+            self.readSuspended = true
+            self.readSource.suspend()
+        }
+    }
+
+    // MARK: Output
+
+    /// Writes queued output until done or the socket is full. Returns false when the connection was closed.
+    private func flush() -> Bool {
+        while self.pendingOutputBytes > 0 {
+            let result: IOResult<Int>
+            do {
+                result = try self.writeQueued()
+            } catch {
+                self.logger.debug("connection \(self.remoteAddress):\(self.remotePort): \(error)")
+                self.closeNow()
+                return false
+            }
+            switch result {
+            case .wouldBlock:
+                self.armWriteSource()
+                return true
+            case .done(let written):
+                self.consume(written)
+            }
+        }
+        self.output.removeAll(keepingCapacity: true)
+        if !self.writeSuspended {
+            self.writeSuspended = true
+            self.writeSource?.suspend()
+        }
+        if case .closingAfterFlush = self.state { self.finishClosing() }
+        return true
+    }
+
+    /// One `writev` of up to 16 queued buffers, so a response head and a large body go out together.
+    private func writeQueued() throws(SyscallError) -> IOResult<Int> {
+        let count = min(self.output.count, 16)
+        var vectors = [iovec](repeating: iovec(), count: count)
+        return try self.withBuffers(from: 0, count: count, vectors: &vectors).get()
+    }
+
+    /// Pins each buffer with nested `withUnsafeBytes` so the pointers in `vectors` stay valid during `writev`.
+    private func withBuffers(
+        from index: Int, count: Int, vectors: inout [iovec]
+    ) -> Result<IOResult<Int>, SyscallError> {
+        if index == count {
+            let fd = self.fd
+            return vectors.withUnsafeBufferPointer { pointer in
+                Result { () throws(SyscallError) in
+                    try Syscall.run("writev") { writev(fd, pointer.baseAddress, Int32(count)) }
+                }
+            }
+        }
+        let skip = index == 0 ? self.outputOffset : 0
+        return self.output[index].withUnsafeBytes { bytes in
+            vectors[index] = iovec(
+                iov_base: UnsafeMutableRawPointer(mutating: bytes.baseAddress! + skip), iov_len: bytes.count - skip)
+            return self.withBuffers(from: index + 1, count: count, vectors: &vectors)
+        }
+    }
+
+    private func consume(_ written: Int) {
+        self.pendingOutputBytes -= written
+        var remaining = written + self.outputOffset
+        var done = 0
+        while done < self.output.count, remaining >= self.output[done].count {
+            remaining -= self.output[done].count
+            done += 1
+        }
+        self.output.removeFirst(done)
+        self.outputOffset = remaining
+    }
+
+    private func armWriteSource() {
+        guard self.writeSuspended else { return }
+        if self.writeSource == nil {
+            let source = DispatchSource.makeWriteSource(fileDescriptor: self.fd, queue: self.queue)
+            source.setEventHandler { self.writable() }
+            source.setCancelHandler { self.sourceCancelled() }
+            self.liveSources += 1
+            self.writeSource = source
+        }
+        self.writeSuspended = false
+        self.writeSource?.resume()
+    }
+
+    private func writable() {
+        switch self.state {
+        case .open, .closingAfterFlush:
+            guard self.flush(), self.pendingOutputBytes == 0 else { return }
+            self.updateReading()
+            if case .open = self.state { self.engine?.outputDrained() }
+        case .lingering, .closed:
+            break
+        }
+    }
+
+    // MARK: Closing
+
+    /// Output is written: shut our side down, and linger (see `State.lingering`) only when unread input is
+    /// waiting, which is when a close would send a reset; otherwise a drain would wait on idle peers for nothing.
+    private func finishClosing() {
+        _ = try? Syscall.check("shutdown") { shutdown(self.fd, Int32(SHUT_WR)) }
+        var probe: UInt8 = 0
+        let unread = try? Syscall.run("recv") { recv(self.fd, &probe, 1, Int32(MSG_PEEK | MSG_DONTWAIT)) }
+        guard !self.inputEnded, case .done(let count)? = unread, count > 0 else { return self.closeNow() }
+        self.state = .lingering
+        self.armTimer(Self.lingerTimeout) { self.closeNow() }
+        self.updateReading()
+    }
+
+    private func closeNow() {
+        guard self.state != .closed else { return }
+        self.state = .closed
+        self.engine = nil
+        self.timerAction = nil
+        self.output = []
+        self.pendingOutputBytes = 0
+        // Dispatch objects must not be released suspended: resume before cancelling.
+        if self.readSuspended {
+            self.readSuspended = false
+            self.readSource.resume()
+        }
+        self.readSource.cancel()
+        if let writeSource = self.writeSource {
+            if self.writeSuspended {
+                self.writeSuspended = false
+                writeSource.resume()
+            }
+            writeSource.cancel()
+        }
+        self.timer?.cancel()
+    }
+
+    private func sourceCancelled() {
+        self.liveSources -= 1
+        guard self.liveSources == 0 else { return }
+        Glibc.close(self.fd)
+        // The sources' handlers referenced `self`; dropping the sources breaks that cycle.
+        self.writeSource = nil
+        self.timer = nil
+        self.onClose(ObjectIdentifier(self))
+    }
+
+    private func timerFired() {
+        let action = self.timerAction
+        self.timerAction = nil
+        action?()
+    }
+}

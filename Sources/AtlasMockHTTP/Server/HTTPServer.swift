@@ -1,0 +1,153 @@
+import Dispatch
+import Glibc
+import Logging
+import Synchronization
+
+/// The HTTP server: listens, accepts, and runs each connection with the engine its first bytes ask for
+/// (HTTP/1.1, or HTTP/2 by prior knowledge or `Upgrade: h2c`). Knows HTTP, not Atlas: requests go to `handler`.
+public final class HTTPServer: Sendable {
+    private let configuration: ServerConfiguration
+    private let handler: any HTTPHandler
+    private let logger: Logger
+    private let accessLog: AccessLog
+
+    private struct State {
+        var listener: Listener?
+        var stopped = false
+        var connections: [ObjectIdentifier: Connection] = [:]
+        var shutdownCompletions: [@Sendable () -> Void] = []
+    }
+
+    /// The connection registry and life cycle. Invariant: `connections` holds exactly the connections whose
+    /// socket is still open (a connection is added before it starts and removed by its own close), so its count
+    /// is what `maxConnections` limits; `shutdownCompletions` run once, when `stopped` and `connections` is empty.
+    /// Only accepts and closes take the lock; requests never do.
+    private let state = Mutex(State())
+
+    public init(configuration: ServerConfiguration, handler: any HTTPHandler, logger: Logger) {
+        self.configuration = configuration
+        self.handler = handler
+        self.logger = logger
+        self.accessLog = AccessLog(logger: logger)
+    }
+
+    /// Binds and listens; returns the actual address (the chosen port when `configuration.port` is 0).
+    /// Throws `ListenError`, naming the address, when the host cannot be resolved or bound (e.g. EADDRINUSE).
+    public func start() throws -> BoundAddress {
+        self.state.withLock { state in
+            precondition(state.listener == nil && !state.stopped, "HTTPServer.start() called twice or after shutdown")
+        }
+        let listener = try Listener(host: self.configuration.host, port: self.configuration.port, logger: self.logger) {
+            [weak self] fd, remote in
+            self?.accepted(fd: fd, remote: remote)
+        }
+        self.state.withLock { $0.listener = listener }
+        listener.start()
+        self.logger.info("listening on \(listener.address.urlString)")
+        return listener.address
+    }
+
+    /// Open connections, including those still finishing a graceful shutdown.
+    public var connectionCount: Int {
+        self.state.withLock { $0.connections.count }
+    }
+
+    /// Graceful shutdown: stops accepting, closes idle connections at once and lets busy ones finish their
+    /// in-flight requests (HTTP/1.1 answers with `Connection: close`, HTTP/2 sends GOAWAY). `completion` runs
+    /// once every connection is closed; connections still open after `configuration.drainTimeout` are
+    /// force-closed first.
+    public func shutdown(completion: @escaping @Sendable () -> Void) {
+        let (listener, connections, done) = self.state.withLock { state in
+            state.stopped = true
+            state.shutdownCompletions.append(completion)
+            let listener = state.listener
+            state.listener = nil
+            return (listener, Array(state.connections.values), state.connections.isEmpty)
+        }
+        listener?.stop()
+        if done { return self.runCompletionsIfDrained() }
+        self.logger.info("draining \(connections.count) connection(s)")
+        for connection in connections {
+            connection.beginGracefulShutdown()
+        }
+        DispatchQueue.global().asyncAfter(deadline: .now() + self.configuration.drainTimeout) { [weak self] in
+            guard let self else { return }
+            let remaining = self.state.withLock { Array($0.connections.values) }
+            if !remaining.isEmpty {
+                self.logger.warning("drain timeout: closing \(remaining.count) connection(s)")
+            }
+            for connection in remaining {
+                connection.forceClose()
+            }
+        }
+    }
+
+    /// Immediate shutdown: stops accepting and closes every connection without waiting.
+    public func shutdownNow() {
+        let (listener, connections) = self.state.withLock { state in
+            state.stopped = true
+            let listener = state.listener
+            state.listener = nil
+            return (listener, Array(state.connections.values))
+        }
+        listener?.stop()
+        for connection in connections {
+            connection.forceClose()
+        }
+    }
+
+    // MARK: Connections
+
+    private static let serviceUnavailable: [UInt8] = {
+        let body = "too many open connections\n"
+        return Array(
+            ("HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                + "Content-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n" + body).utf8)
+    }()
+
+    /// Runs on the listener's queue for every accepted socket.
+    private func accepted(fd: Int32, remote: SocketAddress) {
+        let connection = self.state.withLock { state -> Connection? in
+            guard !state.stopped, state.connections.count < self.configuration.maxConnections else { return nil }
+            let connection = Connection(
+                fd: fd, remote: remote, configuration: self.configuration, handler: self.handler,
+                accessLog: self.accessLog, logger: self.logger
+            ) { [weak self] id in
+                self?.closed(id)
+            }
+            state.connections[ObjectIdentifier(connection)] = connection
+            return connection
+        }
+        guard let connection else { return self.reject(fd) }
+        connection.start()
+    }
+
+    /// Over the cap (or shutting down): a best-effort 503 on the fresh socket, whose send buffer is empty.
+    /// Input already received is read first, because closing with unread input sends a reset that can
+    /// destroy the 503 before the client reads it.
+    private func reject(_ fd: Int32) {
+        var discard = [UInt8](repeating: 0, count: 4096)
+        while case .done(let count)? = try? Syscall.run("recv", { recv(fd, &discard, discard.count, 0) }), count > 0 {}
+        _ = try? Syscall.run("send") {
+            Self.serviceUnavailable.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        }
+        _ = try? Syscall.check("shutdown") { Glibc.shutdown(fd, Int32(SHUT_WR)) }
+        Glibc.close(fd)
+    }
+
+    private func closed(_ id: ObjectIdentifier) {
+        self.state.withLock { _ = $0.connections.removeValue(forKey: id) }
+        self.runCompletionsIfDrained()
+    }
+
+    private func runCompletionsIfDrained() {
+        let completions = self.state.withLock { state -> [@Sendable () -> Void] in
+            guard state.stopped, state.connections.isEmpty else { return [] }
+            defer { state.shutdownCompletions = [] }
+            return state.shutdownCompletions
+        }
+        for completion in completions {
+            completion()
+        }
+    }
+}

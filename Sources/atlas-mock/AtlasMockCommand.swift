@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// `atlas-mock`: serves by default; `health` and `validate-fixtures` are for container checks and users' CI.
+struct AtlasMockCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "atlas-mock",
+        abstract: "A fake MongoDB Atlas Administration API (shared-tier and Flex backup endpoints) for integration tests.",
+        discussion: "Every serve option can also be set by the environment variable named in its help.",
+        subcommands: [ServeCommand.self, HealthCommand.self, ValidateFixturesCommand.self],
+        defaultSubcommand: ServeCommand.self)
+}

@@ -1,0 +1,33 @@
+import ArgumentParser
+import AtlasMock
+import Foundation
+
+/// Runs the same checks as start-up without serving, for users' CI.
+struct ValidateFixturesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate-fixtures",
+        abstract: "Check fixture files or directories; exit 0 if they load, 2 with every error listed if not.")
+
+    @Argument(help: "Fixture files or directories of *.json, loaded in the order given.")
+    var paths: [String]
+
+    func validate() throws {
+        if self.paths.isEmpty { throw ValidationError("name at least one fixture file or directory") }
+    }
+
+    func run() throws {
+        do {
+            let fixtures = try FixtureLoader.load(paths: self.paths)
+            let dataset = fixtures.dataset
+            print(
+                "ok: \(dataset.organizations.count) organizations, \(dataset.projects.count) projects, "
+                    + "\(dataset.clusters.count) clusters, \(dataset.snapshots.count) snapshots, "
+                    + "\(dataset.restoreJobs.count) restore jobs, \(dataset.apiKeys.count) API keys, "
+                    + "\(dataset.serviceAccounts.count) service accounts, \(fixtures.faults.count) fault rules")
+        } catch {
+            for problem in error.errors { FileHandle.standardError.write(Data("\(problem)\n".utf8)) }
+            FileHandle.standardError.write(Data("\(error.errors.count) fixture error(s)\n".utf8))
+            throw ExitCode(2)
+        }
+    }
+}
