@@ -109,6 +109,19 @@ import Testing
         }
     }
 
+    @Test func aDirectoryWithoutJSONFilesIsAnError() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fixtures-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try Data("ignored".utf8).write(to: directory.appendingPathComponent("README.md"))
+        do {
+            _ = try FixtureLoader.load(paths: [directory.path])
+            Issue.record("an empty fixture directory loaded")
+        } catch {
+            #expect(error.errors.map(\.description) == ["\(directory.path): $: the directory holds no *.json files"])
+        }
+    }
+
     /// Not a benchmark, a guard against accidentally quadratic loading; the README quotes the measured figure.
     @Test func loadsManyRestoreJobs() throws {
         var json = "{\(Self.base),\"tenantRestoreJobs\":["

@@ -21,6 +21,10 @@ public enum FixtureLoader {
                 do {
                     files = try FileManager.default.contentsOfDirectory(atPath: path).filter { $0.hasSuffix(".json") }
                         .sorted().map { (path as NSString).appendingPathComponent($0) }
+                    // An empty directory is almost always a wrong mount or path; serving nothing would hide it.
+                    if files.isEmpty {
+                        errors.append(FixtureError(source: path, path: "$", message: "the directory holds no *.json files"))
+                    }
                 } catch {
                     errors.append(FixtureError(source: path, path: "$", message: "cannot list the directory"))
                 }
