@@ -56,6 +56,7 @@ struct CommandLineTests {
 
     @Test func healthProbesARunningServerAndAClosedPort() async throws {
         let stopped = try await AtlasMockProcess([])
+        defer { stopped.stop() }
         let url = stopped.url
         let healthy = try await ChildProcess.run(Paths.binary, ["health", "--url", url])
         #expect(healthy.status == 0, "\(healthy)")
