@@ -60,6 +60,11 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
+        // Drives the built atlas-mock binary with curl and nghttp; AtlasMock only for the embedding example.
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["AtlasMock"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -75,7 +75,7 @@ struct ServeCommand: ParsableCommand {
             flag: "sunset-date", variable: "ATLAS_MOCK_SUNSET_DATE", given: self.sunsetDate,
             default: DeprecationPolicy.documentedSunset, expected: "a date YYYY-MM-DD"
         ) { text in
-            guard text.count == 10 else { return nil }
+            guard text.count == 10, Self.isCalendarDate(text) else { return nil }
             return try? Date.ISO8601FormatStyle().year().month().day().parse(text)
         }
         let freeze = try self.freezeClock || env.resolve(
@@ -169,6 +169,15 @@ struct ServeCommand: ParsableCommand {
             let seconds: Double? = ["s": 1, "m": 60, "h": 3600, "d": 86400][String(unit)].map { amount * $0 }
             return seconds.map { Date().addingTimeInterval(first == "-" ? -$0 : $0) }
         }
+        guard Self.isCalendarDate(String(text.prefix(10))) else { return nil }
         return try? Date.ISO8601FormatStyle().parse(text)
+    }
+
+    /// Whether `YYYY-MM-DD` names a real day: Foundation's parser rolls impossible days over (2026-02-30 becomes
+    /// March 2), so the date must format back to the same text.
+    private static func isCalendarDate(_ text: String) -> Bool {
+        let style = Date.ISO8601FormatStyle().year().month().day()
+        guard let date = try? style.parse(text) else { return false }
+        return style.format(date) == text
     }
 }

@@ -13,6 +13,11 @@ enum AtlasDate {
     }
 
     static func parse(_ text: String) -> Date? {
+        // Foundation rolls impossible days over (2025-02-30 becomes March 2); the full-date must name a real day.
+        let day = Date.ISO8601FormatStyle().year().month().day()
+        guard let date = try? day.parse(String(text.prefix(10))), day.format(date) == text.prefix(10) else {
+            return nil
+        }
         let strategies: [Date.ISO8601FormatStyle] = [
             .iso8601,
             Date.ISO8601FormatStyle(includingFractionalSeconds: true),

@@ -1,0 +1,148 @@
+import Foundation
+import Glibc
+import Testing
+
+/// The executable's contract: flags and variables, exit codes, `validate-fixtures`, `health` and SIGTERM.
+@Suite("atlas-mock command line", .timeLimit(.minutes(1)))
+struct CommandLineTests {
+    /// Bad values exit 2 before binding, with one line naming the flag (and the variable when it came from one).
+    @Test(arguments: [
+        (["--port", "abc"], [:], "--port: 'abc' is not a port (0-65535)"),
+        (["--port", "70000"], [:], "--port: '70000' is not a port (0-65535)"),
+        ([], ["ATLAS_MOCK_AUTH": "maybe"], "ATLAS_MOCK_AUTH (--auth): 'maybe' is not strict or off"),
+        (["--sunset-date", "2026-02-30"], [:], "--sunset-date: '2026-02-30' is not a date YYYY-MM-DD"),
+        (["--clock", "2026-02-30T00:00:00Z"], [:],
+         "--clock: '2026-02-30T00:00:00Z' is not 'now', an RFC 3339 instant or an offset like +36h"),
+        (["--restore-phases", "1,2"], [:], "--restore-phases: '1,2' is not three non-negative seconds like 2,3,10"),
+        (["--bogus"], [:], "Unknown option '--bogus'"),
+    ] as [([String], [String: String], String)])
+    func badValuesExit2WithOneLine(arguments: [String], environment: [String: String], message: String) async throws {
+        let result = try await ChildProcess.run(Paths.binary, arguments, environment: environment)
+        #expect(result.status == 2, "\(result)")
+        #expect(result.stderr == message + "\n")
+        #expect(result.stdout.isEmpty)
+    }
+
+    @Test func validateFixturesAcceptsTheDefaultDataset() async throws {
+        let result = try await ChildProcess.run(Paths.binary, ["validate-fixtures", Paths.defaultFixtures])
+        #expect(result.status == 0, "\(result)")
+        #expect(
+            result.stdout
+                == "ok: 2 organizations, 2 projects, 7 clusters, 14 snapshots, 8 restore jobs, 4 API keys, "
+                + "2 service accounts, 1 fault rules\n")
+    }
+
+    @Test func validateFixturesNamesFileAndPathOfEachError() async throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let broken = directory.appendingPathComponent("60-broken.json")
+        try Data(
+            #"{"tenantRestoreJobs":[{"id":"693d47f65bf4f8685850feff","projectId":"32b6e34b3d91647abb20e7b8","clusterName":"Cluster0","snapshotId":"693cd6b04774eaaea2430cfd","status":"DONE"}]}"#
+                .utf8
+        ).write(to: broken)
+        let result = try await ChildProcess.run(Paths.binary, ["validate-fixtures", Paths.defaultFixtures, broken.path])
+        #expect(result.status == 2, "\(result)")
+        #expect(
+            result.stderr
+                == "\(broken.path): $.tenantRestoreJobs[0].status: \"DONE\" is not one of PENDING, QUEUED, RUNNING, "
+                + "FAILED, COMPLETED\n1 fixture error(s)\n")
+
+        // Serving refuses the same fixtures with the same message.
+        let serve = try await ChildProcess.run(Paths.binary, ["--port", "0", "--fixtures", directory.path])
+        #expect(serve.status == 2, "\(serve)")
+        #expect(serve.stderr.contains("\(broken.path): $.tenantRestoreJobs[0].status: \"DONE\" is not one of"))
+        #expect(serve.stderr.hasSuffix("; not serving\n"))
+    }
+
+    @Test func healthProbesARunningServerAndAClosedPort() async throws {
+        let stopped = try await AtlasMockProcess([])
+        defer { stopped.stop() }
+        let url = stopped.url
+        let healthy = try await ChildProcess.run(Paths.binary, ["health", "--url", url])
+        #expect(healthy.status == 0, "\(healthy)")
+        #expect(healthy.stdout == "healthy: \(url)\n")
+        // ATLAS_MOCK_PORT is the default target.
+        let byVariable = try await ChildProcess.run(
+            Paths.binary, ["health"], environment: ["ATLAS_MOCK_PORT": String(stopped.port)])
+        #expect(byVariable.status == 0, "\(byVariable)")
+        stopped.stop()
+
+        let closed = try await ChildProcess.run(Paths.binary, ["health", "--url", url])
+        #expect(closed.status == 1, "\(closed)")
+        #expect(closed.stderr.hasPrefix("unhealthy: \(url): "), "\(closed)")
+    }
+
+    /// SIGTERM lets a request in flight finish (a 1 s fault delay), then exits 0.
+    @Test func sigtermDrainsTheRequestInFlight() async throws {
+        let server = try await AtlasMockProcess([])
+        defer { server.stop() }
+        _ = try await admin(
+            "POST", server.url + "/__admin/faults",
+            #"{"path":"/api/atlas/v2/groups/*/clusters/Cluster1/**","delayMs":1000}"#)
+        let token = try await Client.serviceAccountToken(server.url)
+        let request = try ChildProcess(
+            "/usr/bin/curl",
+            [
+                "--silent", "--show-error", "--max-time", "20", "--write-out", "\n%{http_code}", "--header",
+                "Authorization: Bearer \(token)", "--header", Atlas.tenantAccept, server.url + Atlas.restores("Cluster1"),
+            ])
+        defer { request.stop(grace: 1) }
+        // The answer is held for 1 s; a third of that is ample for curl to have sent the request.
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(request.process.isRunning, "the delayed answer came too early")
+        kill(server.child.pid, SIGTERM)
+
+        let curlStatus = await request.waitForExit(timeout: 20)
+        #expect(curlStatus == 0, "\(request.stderr.text)")
+        let lines = request.stdout.text.split(separator: "\n")
+        #expect(lines.last == "200")
+        #expect(lines.first?.hasSuffix(#""results":[],"totalCount":0}"#) == true, "\(request.stdout.text)")
+
+        let serverStatus = await server.child.waitForExit(timeout: 20)
+        #expect(serverStatus == 0, "\(server.child.stderr.text)")
+        #expect(server.child.process.terminationReason == .exit)
+    }
+
+    /// A second fixtures directory adds to the default one, given as repeated flags or a ':'-separated variable.
+    @Test(arguments: ["flag", "variable"])
+    func secondFixturesDirectoryAddsData(source: String) async throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try Data(
+            #"""
+            {"clusters":[{"projectId":"32b6e34b3d91647abb20e7b8","name":"Extra0","tier":"M5"}],
+             "tenantRestoreJobs":[{"id":"6940aaaaaaaaaaaaaaaaaaaa","projectId":"32b6e34b3d91647abb20e7b8",
+               "clusterName":"Extra0","snapshotId":"6940bbbbbbbbbbbbbbbbbbbb","deliveryType":"RESTORE",
+               "status":"COMPLETED","restoreScheduledDate":"2025-12-20T10:00:00Z",
+               "restoreFinishedDate":"2025-12-20T10:05:00Z","targetDeploymentItemName":"Cluster1",
+               "targetProjectId":"32b6e34b3d91647abb20e7b8"}]}
+            """#.utf8
+        ).write(to: directory.appendingPathComponent("extra.json"))
+        let arguments = source == "flag" ? ["--fixtures", Paths.defaultFixtures, "--fixtures", directory.path] : []
+        let environment = source == "variable" ? ["ATLAS_MOCK_FIXTURES": "\(Paths.defaultFixtures):\(directory.path)"] : [:]
+        try await withAtlasMock(arguments, environment: environment) { server in
+            let extra = try await Client.curl(
+                .http1, "GET", server.url + Atlas.restores("Extra0"), Atlas.readOnlyKey + ["--header", Atlas.tenantAccept])
+            #expect(extra.status == 200, "\(extra)")
+            let results = try #require(try extra.json()["results"] as? [[String: Any]])
+            #expect(results.map { $0["id"] as? String } == ["6940aaaaaaaaaaaaaaaaaaaa"])
+            let cluster0 = try await Client.curl(
+                .http1, "GET", server.url + Atlas.restores("Cluster0"), Atlas.readOnlyKey + ["--header", Atlas.tenantAccept])
+            #expect(try cluster0.json()["totalCount"] as? Int == 6)
+        }
+        // Without the second directory there is no Extra0.
+        try await withAtlasMock { server in
+            let missing = try await Client.curl(
+                .http1, "GET", server.url + Atlas.restores("Extra0"), Atlas.readOnlyKey + ["--header", Atlas.tenantAccept])
+            #expect(missing.status == 404, "\(missing)")
+        }
+    }
+
+    @Test func authOffLetsAnyoneIn() async throws {
+        try await withAtlasMock(["--auth", "off"]) { server in
+            let open = try await Client.curl(
+                .http1, "GET", server.url + Atlas.restores("Cluster0"), ["--header", Atlas.tenantAccept])
+            #expect(open.status == 200, "\(open)")
+        }
+    }
+}
