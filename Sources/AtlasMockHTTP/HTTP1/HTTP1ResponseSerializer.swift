@@ -59,11 +59,22 @@ enum HTTP1ResponseSerializer {
         Self.write(response, keepAlive: false, requestVersion: .http1_1, includeBody: true, to: io)
     }
 
+    private static let standardPhrases: [Int: String] = [
+        100: "Continue", 101: "Switching Protocols", 200: "OK", 201: "Created", 202: "Accepted", 204: "No Content",
+        304: "Not Modified", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
+        405: "Method Not Allowed", 406: "Not Acceptable", 408: "Request Timeout", 409: "Conflict", 410: "Gone",
+        411: "Length Required", 413: "Content Too Large", 414: "URI Too Long", 415: "Unsupported Media Type",
+        429: "Too Many Requests", 431: "Request Header Fields Too Large", 500: "Internal Server Error",
+        501: "Not Implemented", 503: "Service Unavailable", 505: "HTTP Version Not Supported",
+    ]
+
     private static func appendStatusLine(_ status: HTTPResponse.Status, to buffer: inout [UInt8]) {
         buffer.append(contentsOf: "HTTP/1.1 ".utf8)
         buffer.append(contentsOf: String(status.code).utf8)
         buffer.append(.space)
-        buffer.append(contentsOf: status.reasonPhrase.utf8)
+        // A status built from a bare code has no phrase; clients print it, so use the standard one.
+        let phrase = status.reasonPhrase.isEmpty ? Self.standardPhrases[status.code] ?? "" : status.reasonPhrase
+        buffer.append(contentsOf: phrase.utf8)
         buffer.append(.cr)
         buffer.append(.lf)
     }
