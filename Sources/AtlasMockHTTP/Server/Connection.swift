@@ -68,7 +68,12 @@ final class Connection: TimedConnectionIO, @unchecked Sendable {
         self.accessLog = accessLog
         self.logger = logger
         self.onClose = onClose
-        self.queue = DispatchQueue(label: "atlas-mock.connection")
+        // A label-only queue targets Dispatch's overcommit pool, which on Linux starts a thread per busy queue:
+        // 64 busy connections meant ~64 threads on 2 cores, preempted while holding the store's lock and
+        // convoying on it (profile: `_MutexHandle._lockSlow` and futex/scheduler time > 30%). The default
+        // global queue runs at most one thread per core, which suffices because nothing on a connection
+        // queue blocks (fault delays use `asyncAfter`).
+        self.queue = DispatchQueue(label: "atlas-mock.connection", target: .global())
         self.readSource = DispatchSource.makeReadSource(fileDescriptor: fd, queue: self.queue)
     }
 
