@@ -480,7 +480,7 @@ def report(rows, opts, seconds):
     if os.path.exists(path):
         old = open(path).read()
         if "## History" in old:
-            history = ["## History"] + old.split("## History", 1)[1].strip("\n").split("\n")[1:]
+            history = ["## History", ""] + old.split("## History", 1)[1].strip("\n").split("\n")
     if opts.note:
         headline = "; ".join(f"{r[0]} {r[1]}" + (f" ({r[3]}×)" if r[3] else "") for r in rows)
         history.append(f"- {stamp} `{commit}`: {opts.note}. Figures: {headline}.")
