@@ -7,9 +7,34 @@ enum AtlasDate {
         var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
         var parts = tm()
         gmtime_r(&seconds, &parts)
-        return String(
-            format: "%04d-%02d-%02dT%02d:%02d:%02dZ", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday,
-            parts.tm_hour, parts.tm_min, parts.tm_sec)
+        // Written digit by digit: every served job carries several dates, and `String(format:)` (CFString,
+        // CVarArg boxing) was 12% of a list request's CPU time in the benchmark profile.
+        guard (0...9999).contains(parts.tm_year + 1900) else {
+            return String(
+                format: "%04d-%02d-%02dT%02d:%02d:%02dZ", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday,
+                parts.tm_hour, parts.tm_min, parts.tm_sec)
+        }
+        var text = [UInt8](repeating: UInt8(ascii: "0"), count: 20)
+        func put(_ value: Int32, at end: Int, digits: Int) {
+            var value = value
+            for index in stride(from: end, to: end - digits, by: -1) {
+                text[index] = UInt8(ascii: "0") + UInt8(value % 10)
+                value /= 10
+            }
+        }
+        put(parts.tm_year + 1900, at: 3, digits: 4)
+        put(parts.tm_mon + 1, at: 6, digits: 2)
+        put(parts.tm_mday, at: 9, digits: 2)
+        put(parts.tm_hour, at: 12, digits: 2)
+        put(parts.tm_min, at: 15, digits: 2)
+        put(parts.tm_sec, at: 18, digits: 2)
+        text[4] = UInt8(ascii: "-")
+        text[7] = UInt8(ascii: "-")
+        text[10] = UInt8(ascii: "T")
+        text[13] = UInt8(ascii: ":")
+        text[16] = UInt8(ascii: ":")
+        text[19] = UInt8(ascii: "Z")
+        return String(decoding: text, as: UTF8.self)
     }
 
     static func parse(_ text: String) -> Date? {

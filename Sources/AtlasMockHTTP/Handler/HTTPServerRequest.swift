@@ -33,14 +33,21 @@ public struct HTTPServerRequest: Sendable {
     /// The target's path, without the query.
     public var path: Substring {
         let target = self.target
-        guard let mark = target.firstIndex(of: "?") else { return target[...] }
+        guard let mark = Self.queryMark(in: target) else { return target[...] }
         return target[..<mark]
     }
 
     /// The raw query after `?`, or nil when there is none.
     public var rawQuery: Substring? {
         let target = self.target
-        guard let mark = target.firstIndex(of: "?") else { return nil }
+        guard let mark = Self.queryMark(in: target) else { return nil }
         return target[target.index(after: mark)...]
+    }
+
+    /// The first `?`, found in the UTF-8 bytes: `path` is read several times per request, and a `Character`
+    /// search (grapheme breaking) was 10% of a list request's CPU time in the benchmark profile. Targets are
+    /// ASCII (the HTTP/1.1 parser rejects anything else), where both searches agree.
+    private static func queryMark(in target: String) -> String.Index? {
+        target.utf8.firstIndex(of: UInt8(ascii: "?"))
     }
 }
