@@ -23,7 +23,10 @@ struct JSONWriter {
         case .null: self.output.append(contentsOf: "null".utf8)
         case .array(let elements): self.writeArray(elements, depth: depth)
         case .object(let members):
-            self.writeObject(members.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, depth: depth)
+            // Byte order, not String's Unicode-aware `<`: the same order for Atlas's ASCII keys, at a fraction of
+            // the cost (sorting keys showed up in list-request profiles).
+            let sorted = members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+            self.writeObject(sorted.map { ($0.key, $0.value) }, depth: depth)
         case .orderedObject(let members): self.writeObject(members, depth: depth)
         }
     }
