@@ -2,36 +2,44 @@
 extension RestoreJob {
     /// `TenantRestore`, with the `self` link Atlas documents for entities.
     func tenantJSON(selfURL: String) -> JSONValue {
-        var members = self.commonMembers
-        members["clusterName"] = .string(self.clusterName)
-        members["links"] = .array([.object(["href": .string(selfURL), "rel": .string("self")])])
-        return .object(members)
+        .orderedObject(self.members(nameKey: "clusterName", selfURL: selfURL))
     }
 
     /// `FlexBackupRestoreJob20241113`: `instanceName` instead of `clusterName`, and no `links` (real Flex items
     /// carry none).
-    var flexJSON: JSONValue {
-        var members = self.commonMembers
-        members["instanceName"] = .string(self.clusterName)
-        return .object(members)
-    }
+    var flexJSON: JSONValue { .orderedObject(self.members(nameKey: "instanceName", selfURL: nil)) }
 
-    private var commonMembers: [String: JSONValue] {
-        var members: [String: JSONValue] = [
-            "id": .string(self.id),
-            "projectId": .string(self.projectId),
-            "snapshotId": .string(self.snapshotId),
-        ]
-        members["deliveryType"] = self.deliveryType.map { .string($0.rawValue) }
-        members["status"] = self.status.map { .string($0.rawValue) }
-        members["targetDeploymentItemName"] = self.targetDeploymentItemName.map { .string($0) }
-        members["targetProjectId"] = self.targetProjectId.map { .string($0) }
-        members["restoreScheduledDate"] = self.restoreScheduledDate.map { .string(AtlasDate.format($0)) }
-        members["restoreFinishedDate"] = self.restoreFinishedDate.map { .string(AtlasDate.format($0)) }
-        members["snapshotFinishedDate"] = self.snapshotFinishedDate.map { .string(AtlasDate.format($0)) }
-        members["expirationDate"] = self.expirationDate.map { .string(AtlasDate.format($0)) }
-        members["snapshotUrl"] = self.snapshotUrl.map { .string($0) }
+    /// The members in alphabetical order, built as a list: lists of 100 jobs are the hot path, and a dictionary
+    /// that the writer then sorts cost a measurable share of each request.
+    private func members(nameKey: String, selfURL: String?) -> [(String, JSONValue)] {
+        var members: [(String, JSONValue)] = []
+        members.reserveCapacity(15)
+        func add(_ key: String, _ value: String?) {
+            if let value { members.append((key, .string(value))) }
+        }
+        if nameKey == "clusterName" { add("clusterName", self.clusterName) }
+        add("deliveryType", self.deliveryType?.rawValue)
+        add("expirationDate", self.expirationDate.map(AtlasDate.format))
+        add("id", self.id)
+        if nameKey == "instanceName" { add("instanceName", self.clusterName) }
+        if let selfURL { members.append(("links", .selfLink(selfURL))) }
+        add("projectId", self.projectId)
+        add("restoreFinishedDate", self.restoreFinishedDate.map(AtlasDate.format))
+        add("restoreScheduledDate", self.restoreScheduledDate.map(AtlasDate.format))
+        add("snapshotFinishedDate", self.snapshotFinishedDate.map(AtlasDate.format))
+        add("snapshotId", self.snapshotId)
+        add("snapshotUrl", self.snapshotUrl)
+        add("status", self.status?.rawValue)
+        add("targetDeploymentItemName", self.targetDeploymentItemName)
+        add("targetProjectId", self.targetProjectId)
         return members
+    }
+}
+
+extension JSONValue {
+    /// `[{"href": url, "rel": "self"}]`, the `links` of an entity.
+    static func selfLink(_ url: String) -> JSONValue {
+        .array([.orderedObject([("href", .string(url)), ("rel", .string("self"))])])
     }
 }
 
@@ -39,7 +47,7 @@ extension TenantSnapshot {
     /// `BackupTenantSnapshot`, with the `self` link Atlas documents for entities.
     func tenantJSON(selfURL: String) -> JSONValue {
         var members = self.members
-        members["links"] = .array([.object(["href": .string(selfURL), "rel": .string("self")])])
+        members["links"] = .selfLink(selfURL)
         return .object(members)
     }
 
