@@ -170,19 +170,29 @@ struct ConcurrencyStressTests {
     /// The built binary under load: requests in flight when SIGTERM arrives get their whole response, connections
     /// after it are refused, and the process exits 0 within the drain time.
     @Test func sigtermDrainsInFlightRequestsAndExitsZero() throws {
-        let binary = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent(".build/debug/atlas-mock")
+        // The executable built next to this test bundle (same scratch path, same sanitizer if any).
+        let testBinary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        let binary = testBinary.deletingLastPathComponent().appendingPathComponent("atlas-mock")
         try #require(FileManager.default.isExecutableFile(atPath: binary.path), "build the package first")
         let process = Process()
         process.executableURL = binary
         process.arguments = ["--port", "0", "--auth", "off", "--drain-timeout", "5", "--log-level", "warning"]
         let output = Pipe()
+        let errors = Pipe()
         process.standardOutput = output
+        process.standardError = errors
         try process.run()
         defer { if process.isRunning { process.terminate() } }
-        let line = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
-        let port = try #require(Int(line.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ":").last ?? ""))
-
+        // The first stdout line is the URL; read until it is complete.
+        var line = ""
+        while !line.contains("\n") {
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            line += String(decoding: chunk, as: UTF8.self)
+        }
+        let port = try #require(
+            Int(line.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ":").last ?? ""),
+            "no URL on stdout from \(binary.path): \(line.debugDescription), stderr: \(String(decoding: errors.fileHandleForReading.availableData, as: UTF8.self))")
         // Every Atlas request takes 1.5 s, so 30 are in flight when the signal lands.
         let slow = #"{"faults": [{"id": "slow", "path": "/api/atlas/v2/**", "delayMs": 1500}]}"#
         #expect(try LiveClient.send(port, "POST", "/__admin/fixtures", body: slow).status == 200)
