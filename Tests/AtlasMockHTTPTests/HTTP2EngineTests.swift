@@ -269,7 +269,8 @@ struct HTTP2EngineTests {
         var configuration = ServerConfiguration()
         configuration.maxPendingOutputBytes = 16 * 1024
         let harness = Harness(configuration: configuration)
-        harness.connection.writesAtOnce = true
+        // On the connection's queue: the engine's first flush may already be running there.
+        harness.queue.sync { harness.connection.writesAtOnce = true }
         let ids = (0..<4).map { _ in harness.request("GET", "/large") }
         try harness.run { client in ids.allSatisfy { client.responses[$0]?.closed == true } }
         for id in ids {

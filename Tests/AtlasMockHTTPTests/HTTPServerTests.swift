@@ -125,37 +125,4 @@ struct HTTPServerTests {
             #expect(await eventually { server.connectionCount == 0 })
         }
     }
-
-    /// Sends `signal` to the process until `effect` shows it arrived. Linux delivers a process signal to any
-    /// thread not blocking it, and one that ignores it drops it: Dispatch sees it only on its own thread or when
-    /// every thread blocks it, which the executable arranges (see `TerminationSignals`) but a test runner with
-    /// threads already running cannot. A dropped signal has no effect, so sending again cannot double-count.
-    private func deliver(_ signal: Int32, until effect: () -> Bool) async -> Bool {
-        for _ in 0..<20 {
-            kill(getpid(), signal)
-            if await eventually(timeout: 0.2, effect) { return true }
-        }
-        return false
-    }
-
-    @Test func terminationSignalDrainsThenExitsZeroAndASecondExitsAtOnce() async throws {
-        try await withServer { server, address in
-            let client = try RawClient(address)
-            try client.send("GET /delay/3000 HTTP/1.1\r\nHost: h\r\n\r\n")
-            #expect(await eventually { server.connectionCount == 1 })
-            let exits = Mutex<[Int32]>([])
-            let signals = TerminationSignals(server: server, logger: Logger(label: "t"), signals: [SIGUSR1]) { code in
-                exits.withLock { $0.append(code) }
-            }
-            // The first signal starts the drain: new connections are refused while the request in flight finishes.
-            #expect(await self.deliver(SIGUSR1) { (try? RawClient(address)) == nil })
-            let response = try client.readResponse()
-            #expect(response.text == "delayed 3000")
-            #expect(response.header("Connection") == "close")
-            #expect(await eventually { exits.withLock { $0 } == [0] })
-            #expect(await self.deliver(SIGUSR1) { exits.withLock { $0.count } == 2 })
-            #expect(exits.withLock { $0 } == [0, 128 + SIGUSR1])
-            withExtendedLifetime(signals) {}
-        }
-    }
 }

@@ -1,4 +1,5 @@
 import AtlasMockHTTP
+import Glibc
 import Foundation
 import HTTPTypes
 
@@ -157,4 +158,81 @@ extension HTTPServerResponse {
     }
 
     func header(_ name: String) -> String? { self.head.headerFields[HTTPField.Name(name)!] }
+}
+
+/// One request per connection to a live `AtlasMockServer`, written byte for byte (`Connection: close`), so tests
+/// can send what no well-behaved client library would. Blocking, with a receive timeout against hangs.
+struct LiveResponse {
+    var status: Int
+    var headers: [(String, String)]
+    var body: [UInt8]
+
+    func header(_ name: String) -> String? { self.headers.first { $0.0.lowercased() == name.lowercased() }?.1 }
+    var text: String { String(decoding: self.body, as: UTF8.self) }
+    func json() -> [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(self.body))) as? [String: Any] ?? [:]
+    }
+}
+
+enum LiveClient {
+    struct Failure: Error, CustomStringConvertible { var description: String }
+
+    static func send(
+        _ port: Int, _ method: String, _ target: String, headers: [(String, String)] = [], body: String = ""
+    ) throws -> LiveResponse {
+        var request = "\(method) \(target) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
+        for (name, value) in headers { request += "\(name): \(value)\r\n" }
+        if !body.isEmpty || method == "POST" || method == "PUT" { request += "Content-Length: \(body.utf8.count)\r\n" }
+        return try self.exchange(port, Array((request + "\r\n" + body).utf8))
+    }
+
+    /// Sends `bytes`, reads to EOF and parses the one response.
+    static func exchange(_ port: Int, _ bytes: [UInt8]) throws -> LiveResponse {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw Failure(description: "socket: errno \(errno)") }
+        defer { close(fd) }
+        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard connected == 0 else { throw Failure(description: "connect: errno \(errno)") }
+        var sent = 0
+        while sent < bytes.count {
+            let count = bytes[sent...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            guard count > 0 else { throw Failure(description: "send: errno \(errno)") }
+            sent += count
+        }
+        var received: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if count < 0 { throw Failure(description: "recv: errno \(errno)") }
+            if count == 0 { break }
+            received += chunk[..<count]
+        }
+        return try self.parse(received)
+    }
+
+    static func parse(_ bytes: [UInt8]) throws -> LiveResponse {
+        guard let end = bytes.firstRange(of: Array("\r\n\r\n".utf8)) else {
+            throw Failure(description: "no complete response head in \(bytes.count) bytes")
+        }
+        var lines = String(decoding: bytes[..<end.lowerBound], as: UTF8.self).components(separatedBy: "\r\n")
+        let statusLine = lines.removeFirst().split(separator: " ")
+        let headers = lines.map { line -> (String, String) in
+            let colon = line.firstIndex(of: ":") ?? line.endIndex
+            return (String(line[..<colon]), line[colon...].dropFirst().trimmingCharacters(in: .whitespaces))
+        }
+        var response = LiveResponse(status: Int(statusLine[1]) ?? -1, headers: headers, body: [])
+        let length = Int(response.header("Content-Length") ?? "") ?? (bytes.count - end.upperBound)
+        response.body = Array(bytes[end.upperBound...].prefix(length))
+        return response
+    }
 }

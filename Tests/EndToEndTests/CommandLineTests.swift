@@ -103,6 +103,33 @@ struct CommandLineTests {
         #expect(server.child.process.terminationReason == .exit)
     }
 
+    /// A second signal during the drain exits at once with 128 + SIGTERM, cutting the delayed request off.
+    /// (Signals are sent to the child process only: a signal to the test runner itself would interrupt
+    /// other tests' blocking reads.)
+    @Test func aSecondSigtermExitsAtOnce() async throws {
+        let server = try await AtlasMockProcess([])
+        defer { server.stop() }
+        _ = try await admin(
+            "POST", server.url + "/__admin/faults",
+            #"{"path":"/api/atlas/v2/groups/*/clusters/Cluster1/**","delayMs":8000}"#)
+        let token = try await Client.serviceAccountToken(server.url)
+        let request = try ChildProcess(
+            "/usr/bin/curl",
+            [
+                "--silent", "--max-time", "20", "--header", "Authorization: Bearer \(token)", "--header",
+                Atlas.tenantAccept, server.url + Atlas.restores("Cluster1"),
+            ])
+        defer { request.stop(grace: 1) }
+        try await Task.sleep(for: .milliseconds(300))
+        kill(server.child.pid, SIGTERM)
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(server.child.process.isRunning, "the first signal must drain, not exit")
+        kill(server.child.pid, SIGTERM)
+        let serverStatus = await server.child.waitForExit(timeout: 5)
+        #expect(serverStatus == 128 + SIGTERM, "\(server.child.stderr.text)")
+        #expect(await request.waitForExit(timeout: 5) != 0)
+    }
+
     /// A second fixtures directory adds to the default one, given as repeated flags or a ':'-separated variable.
     @Test(arguments: ["flag", "variable"])
     func secondFixturesDirectoryAddsData(source: String) async throws {

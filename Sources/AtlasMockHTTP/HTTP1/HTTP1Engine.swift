@@ -54,8 +54,10 @@ final class HTTP1Engine: ProtocolEngine {
         self.process()
     }
 
-    /// Responses are queued whole, so there is nothing more to produce when the socket drains.
-    func outputDrained() {}
+    /// Pipelined requests wait while the peer is not reading (see `process`); a drained socket resumes them.
+    func outputDrained() {
+        self.process()
+    }
 
     func startGracefulShutdown() {
         self.draining = true
@@ -83,6 +85,9 @@ final class HTTP1Engine: ProtocolEngine {
                     if self.inputEnded { self.finish() }
                     return
                 }
+                // Responses are queued whole: a peer that pipelines requests for large responses and never reads
+                // them would make us queue one after another without bound. The next request waits for a drain.
+                if io.pendingOutputBytes > io.configuration.maxPendingOutputBytes { return }
                 self.state = .readingHead
                 self.started = .now()
             case .readingHead, .readingBody:

@@ -51,6 +51,9 @@ final class Connection: TimedConnectionIO, @unchecked Sendable {
     private var timerDeadline = DispatchTime.distantFuture
     /// When `timer` is set to fire; may be earlier than `timerDeadline` (see `armTimer`).
     private var timerScheduledFor = DispatchTime.distantFuture
+    /// Armed while output waits for a full socket, rescheduled whenever some is written (`writeTimeout`). Separate
+    /// from `timer`, which the engine owns: a stalled peer must be cut off whatever the engine is waiting for.
+    private var stallTimer: (any DispatchSourceTimer)?
     private var output: [[UInt8]] = []
     /// Bytes of `output[0]` already written.
     private var outputOffset = 0
@@ -298,8 +301,10 @@ final class Connection: TimedConnectionIO, @unchecked Sendable {
                 return true
             case .done(let written):
                 self.consume(written)
+                self.stallTimer?.schedule(deadline: .now() + self.configuration.writeTimeout)
             }
         }
+        self.stallTimer?.schedule(deadline: .distantFuture)
         self.output.removeAll(keepingCapacity: true)
         if !self.writeSuspended {
             self.writeSuspended = true
@@ -350,6 +355,7 @@ final class Connection: TimedConnectionIO, @unchecked Sendable {
 
     private func armWriteSource() {
         guard self.writeSuspended else { return }
+        self.armStallTimer()
         if self.writeSource == nil {
             let source = DispatchSource.makeWriteSource(fileDescriptor: self.fd, queue: self.queue)
             source.setEventHandler { self.writable() }
@@ -359,6 +365,24 @@ final class Connection: TimedConnectionIO, @unchecked Sendable {
         }
         self.writeSuspended = false
         self.writeSource?.resume()
+    }
+
+    /// Starts the `writeTimeout` clock for output that could not be written at once.
+    private func armStallTimer() {
+        if let stallTimer = self.stallTimer {
+            stallTimer.schedule(deadline: .now() + self.configuration.writeTimeout)
+            return
+        }
+        let timer = DispatchSource.makeTimerSource(queue: self.queue)
+        timer.setEventHandler {
+            self.logger.debug("connection \(self.remoteAddress):\(self.remotePort): peer stopped reading; closing")
+            self.closeNow()
+        }
+        timer.setCancelHandler { self.sourceCancelled() }
+        timer.schedule(deadline: .now() + self.configuration.writeTimeout)
+        self.liveSources += 1
+        self.stallTimer = timer
+        timer.resume()
     }
 
     private func writable() {
@@ -408,6 +432,7 @@ final class Connection: TimedConnectionIO, @unchecked Sendable {
             writeSource.cancel()
         }
         self.timer?.cancel()
+        self.stallTimer?.cancel()
     }
 
     private func sourceCancelled() {
@@ -417,6 +442,7 @@ final class Connection: TimedConnectionIO, @unchecked Sendable {
         // The sources' handlers referenced `self`; dropping the sources breaks that cycle.
         self.writeSource = nil
         self.timer = nil
+        self.stallTimer = nil
         self.onClose(ObjectIdentifier(self))
     }
 

@@ -23,6 +23,10 @@ public struct ServerConfiguration: Sendable {
     public var bodyReadTimeout: DispatchTimeInterval = .seconds(30)
     /// An idle keep-alive connection (no request in progress) is closed after this. Default 60 s.
     public var idleTimeout: DispatchTimeInterval = .seconds(60)
+    /// Time queued output may wait without the peer reading any of it; past it the connection is closed without
+    /// more ado. Bounds how long a client that never reads (or one gone without the kernel telling us) holds a
+    /// connection and its queued output. Default 60 s.
+    public var writeTimeout: DispatchTimeInterval = .seconds(60)
     /// Output queued for one connection beyond which the server stops reading from it (and stops
     /// producing HTTP/2 DATA) until the peer drains it. Default 1 MiB.
     public var maxPendingOutputBytes: Int = 1024 * 1024
