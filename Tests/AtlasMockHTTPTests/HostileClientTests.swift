@@ -443,6 +443,25 @@ struct HostileClientTests {
             try observer.finish()
         }
     }
+
+    /// An HTTP/2 peer that goes quiet — having opened nothing, or stuck behind a window it never reopens — gets
+    /// GOAWAY (NO_ERROR) and a close after the idle timeout, so it cannot hold a connection slot forever.
+    @Test(arguments: ["silent after the preface", "stuck behind the window"])
+    func quietHTTP2PeersAreClosedAfterTheIdleTimeout(_ behaviour: String) async throws {
+        try await withServer(configure: { $0.idleTimeout = .seconds(1) }) { server, address in
+            let client = try H2RawClient(address)
+            if behaviour == "stuck behind the window" {
+                try client.send(H2Frame.headers(stream: 1, path: "/big/8000000"))
+            }
+            let frames = client.readFrames(until: 5) { frames in frames.contains { $0.type == 7 } }
+            let goaway = try #require(frames.last { $0.type == 7 }, "no GOAWAY within 5 s")
+            // GOAWAY payload: last stream id (4 bytes), then the error code (4 bytes); NO_ERROR is 0.
+            #expect(Array(goaway.payload[4..<8]) == [0, 0, 0, 0])
+            _ = client.readFrames(until: 2)
+            #expect(client.sawEOF)
+            #expect(await eventually { server.connectionCount == 0 })
+        }
+    }
 }
 
 // MARK: Observer: the well-behaved client and the numbers for the record

@@ -78,6 +78,7 @@ final class HTTP2Engine: ProtocolEngine, @unchecked Sendable {
         self.streams[1] = stream
         self.dispatch(upgradedRequest, id: 1)
         self.scheduleFlush()
+        self.restartIdleTimer()
     }
 
     deinit {
@@ -103,6 +104,30 @@ final class HTTP2Engine: ProtocolEngine, @unchecked Sendable {
         }
         self.dispatchCompletedStreams()
         self.flush()
+        self.restartIdleTimer()
+    }
+
+    /// Restarts the connection's idle timeout: it runs from the peer's last bytes. A peer that opens nothing, or
+    /// stops reading and sending (never a WINDOW_UPDATE for a large response), must not hold a connection slot
+    /// forever. Connections without timers (in-memory test doubles) simply never time out.
+    private func restartIdleTimer() {
+        guard self.session != nil, let io = self.io as? any TimedConnectionIO else { return }
+        io.setTimer(self.configuration.idleTimeout) { [weak self] in self?.idleTimeoutExpired() }
+    }
+
+    /// Ends a connection whose peer went quiet: GOAWAY (NO_ERROR, the last stream we processed), then close. While
+    /// a handler is still working on one of its requests the silence is ours, not the peer's: wait again.
+    private func idleTimeoutExpired() {
+        guard let session = self.session else { return }
+        if self.streams.values.contains(where: { $0.request != nil && $0.status == nil && $0.rejection == nil }) {
+            self.restartIdleTimer()
+            return
+        }
+        nghttp2_submit_goaway(
+            session, UInt8(NGHTTP2_FLAG_NONE.rawValue), nghttp2_session_get_last_proc_stream_id(session),
+            NGHTTP2_NO_ERROR.rawValue, nil, 0)
+        self.flush()
+        self.closeConnection(flush: true)
     }
 
     func inputClosed() {
