@@ -111,6 +111,18 @@ struct AuthenticationTests {
         #expect(response.body == FakeAtlas.challengeBody)
     }
 
+    /// Found by `DigestFuzzer`: a quoted-pair let a control character (here NUL) into a parameter that a bare
+    /// one could not reach, so a parsed username did not survive being written back and parsed again.
+    @Test(arguments: ["\\\u{0}", "\\\u{1F}", "\\\u{7F}", "\\\r"])
+    func escapedControlCharactersAreRejectedLikeBareOnes(escape: String) {
+        let parameters =
+            "username=\"a\\\"b\(escape)Q\", realm=\"MMS Public API\", nonce=\"n\", uri=\"/a?b=c\", response=\"r\""
+        #expect(DigestCredentials(headerValue: parameters[...]) == nil)
+        // Escaped quotes and backslashes still work.
+        let escaped = DigestCredentials(headerValue: #"username="a\\b\"", realm=r, nonce=n, uri="/", response=x"#)
+        #expect(escaped?.username == #"a\b""#)
+    }
+
     func token(_ atlas: FakeAtlas, client: String = "mdb_sa_id_test", secret: String = "mdb_sa_sk_test", body: String = "grant_type=client_credentials")
         -> HTTPServerResponse
     {

@@ -48,15 +48,16 @@ struct DigestCredentials: Equatable {
             if rest.first == UInt8(ascii: "\"") {
                 rest.removeFirst()
                 var closed = false
-                while let byte = rest.popFirst() {
+                while var byte = rest.popFirst() {
                     if byte == UInt8(ascii: "\"") { closed = true; break }
                     if byte == UInt8(ascii: "\\") {
                         guard let escaped = rest.popFirst() else { return nil }
-                        value.append(escaped)
-                    } else {
-                        guard byte >= 0x20 || byte == 0x09, byte != 0x7F else { return nil }
-                        value.append(byte)
+                        byte = escaped
                     }
+                    // RFC 9110 §5.6.4: a quoted-pair escapes only what may appear in a quoted string, so an
+                    // escaped control character is as invalid as a bare one.
+                    guard byte >= 0x20 || byte == 0x09, byte != 0x7F else { return nil }
+                    value.append(byte)
                 }
                 guard closed else { return nil }
             } else {
