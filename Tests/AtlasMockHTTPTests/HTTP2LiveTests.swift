@@ -7,24 +7,10 @@ import Testing
 /// upgrade, nghttp's frame trace, and a short h2load run.
 @Suite("HTTP/2 with real clients", .serialized, .timeLimit(.minutes(1)))
 struct HTTP2LiveTests {
-    /// Runs `executable` with `arguments`; returns its exit status and standard output.
-    private func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
-    }
-
     @Test(arguments: loopbackHosts)
     func curlPriorKnowledge(host: String) async throws {
         try await withServer(host: host) { _, address in
-            let get = try self.run("/usr/bin/curl", [
+            let get = try runProcess("/usr/bin/curl", [
                 "--silent", "--show-error", "--max-time", "10", "--http2-prior-knowledge", "--include",
                 "\(address.urlString)/path?q=1",
             ])
@@ -33,14 +19,14 @@ struct HTTP2LiveTests {
             #expect(get.output.contains("\r\ncontent-type: text/plain\r\n"), "\(get.output)")
             #expect(get.output.hasSuffix("\r\n\r\nGET /path?q=1 HTTP/2 \(address.description) 0"), "\(get.output)")
 
-            let post = try self.run("/usr/bin/curl", [
+            let post = try runProcess("/usr/bin/curl", [
                 "--silent", "--show-error", "--max-time", "10", "--http2-prior-knowledge", "--data-binary", "h2 body",
                 "\(address.urlString)/echo",
             ])
             #expect(post.status == 0)
             #expect(post.output == "h2 body")
 
-            let big = try self.run("/usr/bin/curl", [
+            let big = try runProcess("/usr/bin/curl", [
                 "--silent", "--show-error", "--max-time", "10", "--http2-prior-knowledge", "--write-out", "%{size_download}",
                 "--output", "/dev/null", "\(address.urlString)/big/300000",
             ])
@@ -52,7 +38,7 @@ struct HTTP2LiveTests {
     @Test(arguments: loopbackHosts)
     func curlUpgradesToH2c(host: String) async throws {
         try await withServer(host: host) { _, address in
-            let upgraded = try self.run("/usr/bin/curl", [
+            let upgraded = try runProcess("/usr/bin/curl", [
                 "--silent", "--show-error", "--max-time", "10", "--http2", "--include", "\(address.urlString)/up",
             ])
             #expect(upgraded.status == 0)
@@ -65,7 +51,7 @@ struct HTTP2LiveTests {
     @Test(arguments: loopbackHosts)
     func nghttpTraceShowsAConformingExchange(host: String) async throws {
         try await withServer(host: host) { _, address in
-            let trace = try self.run("/usr/bin/nghttp", ["-v", "--timeout=10", "\(address.urlString)/hello"])
+            let trace = try runProcess("/usr/bin/nghttp", ["-v", "--timeout=10", "\(address.urlString)/hello"])
             #expect(trace.status == 0, "\(trace.output)")
             #expect(trace.output.contains("recv SETTINGS frame"), "\(trace.output)")
             #expect(trace.output.contains("recv (stream_id=13) :status: 200"), "\(trace.output)")
@@ -75,13 +61,13 @@ struct HTTP2LiveTests {
             #expect(!trace.output.contains("recv GOAWAY"), "\(trace.output)")
 
             // A body larger than the client's 64 KiB window needs WINDOW_UPDATEs to finish.
-            let big = try self.run("/usr/bin/nghttp", ["-v", "-n", "--timeout=10", "\(address.urlString)/big/200000"])
+            let big = try runProcess("/usr/bin/nghttp", ["-v", "-n", "--timeout=10", "\(address.urlString)/big/200000"])
             #expect(big.status == 0, "\(big.output)")
             #expect(big.output.contains("send WINDOW_UPDATE frame"), "\(big.output)")
             let frames = big.output.matches(of: #/recv DATA frame <length=(\d+)/#).map { Int($0.1) ?? 0 }
             #expect(frames.reduce(0, +) == 200_000, "\(big.output)")
 
-            let missing = try self.run("/usr/bin/nghttp", ["-v", "--timeout=10", "\(address.urlString)/throw"])
+            let missing = try runProcess("/usr/bin/nghttp", ["-v", "--timeout=10", "\(address.urlString)/throw"])
             #expect(missing.status == 0)
             #expect(missing.output.contains("recv (stream_id=13) :status: 500"), "\(missing.output)")
             #expect(missing.output.contains("handler failed"), "\(missing.output)")
@@ -93,7 +79,7 @@ struct HTTP2LiveTests {
         arguments: loopbackHosts)
     func h2loadMultiplexesWithoutFailures(host: String) async throws {
         try await withServer(host: host) { _, address in
-            let load = try self.run("/usr/bin/h2load", ["-n2000", "-c4", "-m8", "\(address.urlString)/hello"])
+            let load = try runProcess("/usr/bin/h2load", ["-n2000", "-c4", "-m8", "\(address.urlString)/hello"])
             #expect(load.status == 0, "\(load.output)")
             #expect(load.output.contains("2000 succeeded, 0 failed, 0 errored, 0 timeout"), "\(load.output)")
             #expect(load.output.contains("status codes: 2000 2xx"), "\(load.output)")

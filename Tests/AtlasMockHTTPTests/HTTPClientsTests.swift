@@ -33,15 +33,7 @@ struct HTTPClientsTests {
 
     /// Runs `/usr/bin/curl` with `arguments`; returns its exit status and standard output.
     private func curl(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        process.arguments = ["--silent", "--show-error", "--max-time", "10"] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+        try runProcess("/usr/bin/curl", ["--silent", "--show-error", "--max-time", "10"] + arguments)
     }
 
     @Test(arguments: loopbackHosts)

@@ -195,3 +195,17 @@ func eventually(timeout: Double = 5, _ condition: () -> Bool) async -> Bool {
     }
     return condition()
 }
+
+/// Runs `executable` with `arguments`; returns its exit status and standard output (standard error is dropped).
+func runProcess(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    let output = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+}

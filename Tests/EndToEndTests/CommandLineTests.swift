@@ -72,20 +72,26 @@ struct CommandLineTests {
         #expect(closed.stderr.hasPrefix("unhealthy: \(url): "), "\(closed)")
     }
 
-    /// SIGTERM lets a request in flight finish (a 1 s fault delay), then exits 0.
-    @Test func sigtermDrainsTheRequestInFlight() async throws {
-        let server = try await AtlasMockProcess([])
-        defer { server.stop() }
+    /// Holds Cluster1's restore list for `delayMs` (a fault rule) and starts curl on it with a Bearer token; curl
+    /// prints the body, then the status on its own line.
+    private func startDelayedRequest(_ server: AtlasMockProcess, delayMs: Int) async throws -> ChildProcess {
         _ = try await admin(
             "POST", server.url + "/__admin/faults",
-            #"{"path":"/api/atlas/v2/groups/*/clusters/Cluster1/**","delayMs":1000}"#)
+            #"{"path":"/api/atlas/v2/groups/*/clusters/Cluster1/**","delayMs":\#(delayMs)}"#)
         let token = try await Client.serviceAccountToken(server.url)
-        let request = try ChildProcess(
+        return try ChildProcess(
             "/usr/bin/curl",
             [
                 "--silent", "--show-error", "--max-time", "20", "--write-out", "\n%{http_code}", "--header",
                 "Authorization: Bearer \(token)", "--header", Atlas.tenantAccept, server.url + Atlas.restores("Cluster1"),
             ])
+    }
+
+    /// SIGTERM lets a request in flight finish (a 1 s fault delay), then exits 0.
+    @Test func sigtermDrainsTheRequestInFlight() async throws {
+        let server = try await AtlasMockProcess([])
+        defer { server.stop() }
+        let request = try await self.startDelayedRequest(server, delayMs: 1000)
         defer { request.stop(grace: 1) }
         // The answer is held for 1 s; a third of that is ample for curl to have sent the request.
         try await Task.sleep(for: .milliseconds(300))
@@ -109,16 +115,7 @@ struct CommandLineTests {
     @Test func aSecondSigtermExitsAtOnce() async throws {
         let server = try await AtlasMockProcess([])
         defer { server.stop() }
-        _ = try await admin(
-            "POST", server.url + "/__admin/faults",
-            #"{"path":"/api/atlas/v2/groups/*/clusters/Cluster1/**","delayMs":8000}"#)
-        let token = try await Client.serviceAccountToken(server.url)
-        let request = try ChildProcess(
-            "/usr/bin/curl",
-            [
-                "--silent", "--max-time", "20", "--header", "Authorization: Bearer \(token)", "--header",
-                Atlas.tenantAccept, server.url + Atlas.restores("Cluster1"),
-            ])
+        let request = try await self.startDelayedRequest(server, delayMs: 8000)
         defer { request.stop(grace: 1) }
         try await Task.sleep(for: .milliseconds(300))
         kill(server.child.pid, SIGTERM)
