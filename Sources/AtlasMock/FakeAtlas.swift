@@ -69,7 +69,7 @@ public final class FakeAtlas: HTTPHandler {
             _ = try query.bool("pretty", default: false)
             let context = OperationContext(
                 request: request, parameters: parameters, query: query, principal: principal, version: version,
-                now: now, baseURL: self.baseURL(for: request), atlas: self)
+                now: now, baseURL: self.baseURL(for: request), failsCreatedJobs: trace?.failsCreatedJobs ?? false, atlas: self)
             let result = try operation.run(context)
             return self.render(result, version: version, envelope: envelope, style: style, extraHeaders: extraHeaders)
         } catch {

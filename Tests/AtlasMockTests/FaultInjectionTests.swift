@@ -25,6 +25,38 @@ import Testing
         #expect(response.head.headerFields[HTTPField.Name("X-Error-Code")!] == code)
     }
 
+    /// A `failRestoreJobs` rule lets the create through (200, PENDING) and the job then ends FAILED, not COMPLETED.
+    @Test func failRestoreJobsMakesCreatedJobsEndFailed() async throws {
+        let atlas = TestSupport.defaultAtlas { $0.clock = .frozen(Date(timeIntervalSince1970: 1_800_000_000)) }
+        let create = "/api/atlas/v2/groups/\(TestSupport.projectId)/clusters/Cluster0/backup/tenant/restore"
+        let rule = #"{"method":"POST","path":"/api/atlas/v2/groups/*/clusters/Cluster0/backup/tenant/restore","failRestoreJobs":true,"times":1}"#
+        #expect(await Self.addFault(atlas, rule)?.head.status.code == 201)
+        let snapshots = try #require(
+            await TestSupport.digestResponse(
+                atlas, "/api/atlas/v2/groups/\(TestSupport.projectId)/clusters/Cluster0/backup/tenant/snapshots"))
+        let snapshot = try #require((TestSupport.json(snapshots)["results"] as? [[String: Any]])?.first?["id"] as? String)
+        func restore(into target: String) async throws -> [String: Any] {
+            guard
+                case .response(let response) = await TestSupport.digest(
+                    atlas, .post, create, user: "mockowner", password: "mock-owner-key-0000",
+                    body: #"{"snapshotId":"\#(snapshot)","targetDeploymentItemName":"\#(target)"}"#)
+            else { throw CancellationError() }
+            #expect(response.head.status.code == 200)
+            return TestSupport.json(response)
+        }
+        let failing = try await restore(into: "Dedicated0")
+        let normal = try await restore(into: "MigratedFlex0")
+        #expect(failing["status"] as? String == "PENDING")
+        atlas.clock.advance(by: 60)
+        func status(_ job: [String: Any]) async -> String? {
+            let id = job["id"] as? String ?? ""
+            let response = await TestSupport.digestResponse(atlas, TestSupport.restoresPath("Cluster0") + "/" + id)
+            return TestSupport.json(response)["status"] as? String
+        }
+        #expect(await status(failing) == "FAILED")
+        #expect(await status(normal) == "COMPLETED")
+    }
+
     @Test func rateLimitCarriesRetryAfterAndRateLimitHeaders() async throws {
         let atlas = TestSupport.defaultAtlas()
         _ = await Self.addFault(atlas, #"{"path":"/**","errorCode":"RATE_LIMITED_TOKEN_BUCKET","retryAfterSeconds":55,"rateLimit":10}"#)

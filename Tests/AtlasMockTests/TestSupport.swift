@@ -42,9 +42,9 @@ enum TestSupport {
     /// The Digest dance a real client does: unauthenticated request, challenge, authenticated retry.
     static func digest(
         _ atlas: FakeAtlas, _ method: HTTPRequest.Method = .get, _ target: String, user: String, password: String,
-        remoteAddress: String = "127.0.0.1"
+        body: String = "", remoteAddress: String = "127.0.0.1"
     ) async -> HTTPServerReply {
-        let challenge = await Self.response(atlas, Self.request(method, target, remoteAddress: remoteAddress))
+        let challenge = await Self.response(atlas, Self.request(method, target, body: body, remoteAddress: remoteAddress))
         let header = challenge?.head.headerFields[.wwwAuthenticate] ?? ""
         let nonce = header.components(separatedBy: "nonce=\"").dropFirst().first?.components(separatedBy: "\"").first ?? ""
         let cnonce = "0a4f113b9c8d7e6f"
@@ -56,7 +56,7 @@ enum TestSupport {
         return await Self.send(
             atlas,
             Self.request(
-                method, target, headers: [.authorization: authorization, .accept: Self.tenantAccept],
+                method, target, headers: [.authorization: authorization, .accept: Self.tenantAccept], body: body,
                 remoteAddress: remoteAddress))
     }
 

@@ -20,6 +20,8 @@ struct OperationContext {
     let now: Date
     /// `scheme://host[:port]` that links start with.
     let baseURL: String
+    /// Jobs this request creates end `FAILED` instead of `COMPLETED` (a `failRestoreJobs` fault rule).
+    let failsCreatedJobs: Bool
     let atlas: FakeAtlas
 
     /// The absolute URL of the request's path, for `self` links.

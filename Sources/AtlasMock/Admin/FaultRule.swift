@@ -13,6 +13,8 @@ public struct FaultRule: Sendable, Equatable {
         case dropConnection
         /// The request is answered normally (only `delay` applies).
         case proceed
+        /// The request is answered normally, but a restore or download job it creates ends `FAILED`.
+        case failRestoreJobs
     }
 
     public var id: String

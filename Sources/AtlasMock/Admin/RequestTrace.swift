@@ -23,8 +23,14 @@ final class RequestTrace {
         switch decision.rule.action {
         case .error: if let failure = decision.rule.failure(path: self.path) { throw failure }
         case .dropConnection: throw .api(.unexpectedError)
-        case .proceed: return
+        case .proceed, .failRestoreJobs: return
         }
+    }
+
+    /// Whether jobs this request creates must end `FAILED` (a `failRestoreJobs` fault matched it).
+    var failsCreatedJobs: Bool {
+        if case .failRestoreJobs = self.fault?.rule.action { return true }
+        return false
     }
 
     var dropsConnection: Bool {

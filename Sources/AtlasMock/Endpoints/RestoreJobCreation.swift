@@ -79,7 +79,8 @@ extension OperationContext {
 
     private func newJob(from cluster: Cluster, snapshot: TenantSnapshot, delivery: DeliveryType) -> RestoreJob {
         let timeline = RestoreTimeline(
-            scheduled: self.now, durations: self.atlas.configuration.restorePhases, outcome: .completed)
+            scheduled: self.now, durations: self.atlas.configuration.restorePhases,
+            outcome: self.failsCreatedJobs ? .failed : .completed)
         return RestoreJob(
             id: Identifiers.makeObjectID(timestamp: Int(self.now.timeIntervalSince1970)), projectId: cluster.projectId,
             clusterName: cluster.name, snapshotId: snapshot.id, deliveryType: delivery, status: .pending,

@@ -1,8 +1,8 @@
 /// Fault rules in fixtures and in `POST /__admin/faults` bodies (see `fixtures/FORMAT.md`).
 extension FixtureDecoder {
     private enum FaultField: Int, FixtureField {
-        case delayMaxMs, delayMs, dropConnection, errorCode, id, method, parameters, path, percentage, principal,
-            rateLimit, retryAfterSeconds, times
+        case delayMaxMs, delayMs, dropConnection, errorCode, failRestoreJobs, id, method, parameters, path, percentage,
+            principal, rateLimit, retryAfterSeconds, times
         static let names = FixtureFieldNames(Self.self)
     }
 
@@ -24,6 +24,10 @@ extension FixtureDecoder {
 
         var action = FaultRule.Action.proceed
         let drop = self.bool(fields[.dropConnection], path + ".dropConnection") ?? false
+        let failJobs = self.bool(fields[.failRestoreJobs], path + ".failRestoreJobs") ?? false
+        if failJobs && (drop || fields[.errorCode] != nil) {
+            self.error(path + ".failRestoreJobs", "a fault that fails restore jobs lets the request through; drop errorCode and dropConnection")
+        }
         if let codeName = self.string(fields[.errorCode], path + ".errorCode") {
             if let code = AtlasErrorCode(rawValue: codeName) {
                 action = .error(code, parameters: self.errorParameters(fields[.parameters], path + ".parameters"))
@@ -38,6 +42,8 @@ extension FixtureDecoder {
             self.error(path + ".parameters", "parameters need an errorCode")
         } else if drop {
             action = .dropConnection
+        } else if failJobs {
+            action = .failRestoreJobs
         }
 
         let maximum = Self.maximumDelayMilliseconds
@@ -51,8 +57,8 @@ extension FixtureDecoder {
         case (nil, .some): self.error(path + ".delayMaxMs", "needs delayMs (the lower bound)")
         case (nil, nil): break
         }
-        if case .proceed = action, delay == nil, fields[.errorCode] == nil, fields[.delayMs] == nil {
-            self.error(path, "a fault needs errorCode, dropConnection or delayMs")
+        if case .proceed = action, delay == nil, fields[.errorCode] == nil, fields[.delayMs] == nil, !failJobs {
+            self.error(path, "a fault needs errorCode, dropConnection, failRestoreJobs or delayMs")
         }
         let times = self.integer(fields[.times], path + ".times", in: 1...Int.max)
         let percentage = self.integer(fields[.percentage], path + ".percentage", in: 1...100) ?? 100

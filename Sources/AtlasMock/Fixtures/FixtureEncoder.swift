@@ -115,6 +115,7 @@ enum FixtureEncoder {
                 members["rateLimit"] = .int(rule.rateLimit)
             }
         case .dropConnection: members["dropConnection"] = .bool(true)
+        case .failRestoreJobs: members["failRestoreJobs"] = .bool(true)
         case .proceed: break
         }
         if let delay = rule.delay {
