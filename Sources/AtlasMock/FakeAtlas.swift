@@ -58,6 +58,7 @@ public final class FakeAtlas: HTTPHandler {
             try principal.checkAccessList(request.remoteAddress)
             try trace?.authenticated(as: principal)
             let (operation, parameters) = try self.route(request)
+            trace?.operation = operation.name
             let version = try APIVersion.resolve(
                 APIVersion.requested(byAccept: request.head.headerFields[.accept]), available: operation.versions)
             let now = self.clock.now()
@@ -68,7 +69,7 @@ public final class FakeAtlas: HTTPHandler {
             let envelope = try query.bool("envelope", default: false)
             _ = try query.bool("pretty", default: false)
             let context = OperationContext(
-                request: request, parameters: parameters, query: query, principal: principal, version: version,
+                request: request, parameters: parameters, query: query, principal: principal,
                 now: now, baseURL: self.baseURL(for: request), failsCreatedJobs: trace?.failsCreatedJobs ?? false, atlas: self)
             let result = try operation.run(context)
             return self.render(result, version: version, envelope: envelope, style: style, extraHeaders: extraHeaders)

@@ -14,7 +14,9 @@ import Testing
         let challenged = entries[0]
         #expect(challenged["status"] as? Int == 401)
         #expect(challenged["principal"] == nil)
+        #expect(challenged["operation"] == nil)
         let served = entries[1]
+        #expect(served["operation"] as? String == "listSharedClusterBackupRestoreJobs")
         #expect(served["method"] as? String == "GET")
         #expect(served["path"] as? String == TestSupport.restoresPath("Cluster0"))
         #expect(served["query"] as? String == "pretty=true")

@@ -3,7 +3,7 @@ import Foundation
 
 /// One Atlas API operation: the versions it exists in, whether it is deprecated, and what it does.
 struct Operation: Sendable {
-    /// The legacy operationId, for logs and the journal.
+    /// The legacy operationId, shown in the request journal.
     let name: String
     let versions: [APIVersion]
     let deprecated: Bool
@@ -16,7 +16,6 @@ struct OperationContext {
     let parameters: [String: String]
     let query: QueryParameters
     let principal: Principal
-    let version: APIVersion
     let now: Date
     /// `scheme://host[:port]` that links start with.
     let baseURL: String

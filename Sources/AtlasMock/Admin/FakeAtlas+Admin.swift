@@ -23,7 +23,8 @@ extension FakeAtlas {
         let drops = trace.dropsConnection
         let entry = JournalEntry(
             request: request, time: received, principal: trace.principal,
-            status: drops ? nil : response.head.status.code, fault: trace.fault?.rule.id)
+            status: drops ? nil : response.head.status.code, fault: trace.fault?.rule.id,
+            operation: trace.operation)
         let journal = self.admin.journal
         let finish: @Sendable () -> Void = {
             journal.record(entry)

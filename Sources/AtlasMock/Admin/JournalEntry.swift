@@ -15,12 +15,14 @@ struct JournalEntry: Sendable {
     var status: Int?
     /// The fault rule that applied, if any.
     var fault: String?
+    /// The legacy operationId the request reached, if it reached one.
+    var operation: String?
 
     /// Headers whose values are secrets. `Authorization` keeps its scheme so the journal still shows how the
     /// client authenticated.
     private static let redacted: Set<String> = ["authorization", "proxy-authorization", "cookie", "set-cookie"]
 
-    init(request: HTTPServerRequest, time: Date, principal: String?, status: Int?, fault: String?) {
+    init(request: HTTPServerRequest, time: Date, principal: String?, status: Int?, fault: String?, operation: String?) {
         self.time = time
         self.method = request.head.method.rawValue
         self.path = String(request.path)
@@ -40,6 +42,7 @@ struct JournalEntry: Sendable {
         self.principal = principal
         self.status = status
         self.fault = fault
+        self.operation = operation
     }
 
     var json: JSONValue {
@@ -48,7 +51,7 @@ struct JournalEntry: Sendable {
             "query": self.query.map { .string($0) }, "headers": .object(self.headers.mapValues { .string($0) }),
             "remoteAddress": .string(self.remoteAddress), "principal": self.principal.map { .string($0) },
             "status": self.status.map { .int($0) }, "dropped": self.status == nil ? .bool(true) : nil,
-            "fault": self.fault.map { .string($0) },
+            "fault": self.fault.map { .string($0) }, "operation": self.operation.map { .string($0) },
         ])
     }
 }

@@ -6,6 +6,8 @@ final class RequestTrace {
     private let path: Substring
     private(set) var principal: String?
     private(set) var fault: FaultInjector.Decision?
+    /// The legacy operationId of the operation the request reached (`listSharedClusterBackupRestoreJobs`).
+    var operation: String?
 
     init(faults: FaultInjector, method: String, path: Substring) {
         self.faults = faults
