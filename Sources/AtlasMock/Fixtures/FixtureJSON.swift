@@ -239,7 +239,7 @@ struct FixtureJSONParser {
             guard at + 4 <= bytes.count else { return nil }
             var value: UInt32 = 0
             for byte in bytes[at..<at + 4] {
-                guard let digit = hexDigit(byte) else { return nil }
+                guard let digit = byte.hexDigitValue else { return nil }
                 value = value << 4 | UInt32(digit)
             }
             return value
@@ -279,14 +279,6 @@ struct FixtureJSONParser {
         return String(validating: output, as: UTF8.self)
     }
 
-    private static func hexDigit(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
-        default: return nil
-        }
-    }
 }
 
 /// The offset of the first byte below 0x20 in `count` bytes at `start`, if any: tab, LF and CR are found with
