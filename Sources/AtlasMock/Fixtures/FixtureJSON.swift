@@ -278,7 +278,6 @@ struct FixtureJSONParser {
         }
         return String(validating: output, as: UTF8.self)
     }
-
 }
 
 /// The offset of the first byte below 0x20 in `count` bytes at `start`, if any: tab, LF and CR are found with
