@@ -1,3 +1,5 @@
+import AtlasMockHTTP
+
 /// A resource version as Atlas names them: the date in `application/vnd.atlas.YYYY-MM-DD+json`.
 struct APIVersion: Comparable, Hashable, Sendable, CustomStringConvertible {
     let year: Int
@@ -42,16 +44,35 @@ struct APIVersion: Comparable, Hashable, Sendable, CustomStringConvertible {
     static func requested(byAccept accept: String?) -> APIVersion? {
         guard let accept else { return nil }
         var best: APIVersion?
-        for range in accept.split(separator: ",") {
-            let mediaType = range.split(separator: ";")[0].trimmingCharacters(in: .whitespaces).lowercased()
-            let prefix = "application/vnd.atlas."
-            let suffix = "+json"
-            guard mediaType.hasPrefix(prefix), mediaType.hasSuffix(suffix) else { continue }
-            let date = mediaType.dropFirst(prefix.count).dropLast(suffix.count)
-            guard let version = APIVersion(date: date) else { return nil }
+        // Byte-wise: the header is parsed on every request, and splitting and lower-casing `String`s cost 6% of a
+        // list request's CPU time in the benchmark profile.
+        for range in accept.utf8.split(separator: UInt8(ascii: ",")) {
+            var mediaType = range.prefix { $0 != UInt8(ascii: ";") }
+            while let first = mediaType.first, first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") {
+                mediaType = mediaType.dropFirst()
+            }
+            while let last = mediaType.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") {
+                mediaType = mediaType.dropLast()
+            }
+            guard mediaType.count > Self.mediaTypePrefix.count + Self.mediaTypeSuffix.count,
+                Self.equalIgnoringASCIICase(mediaType.prefix(Self.mediaTypePrefix.count), Self.mediaTypePrefix),
+                Self.equalIgnoringASCIICase(mediaType.suffix(Self.mediaTypeSuffix.count), Self.mediaTypeSuffix)
+            else { continue }
+            let date = mediaType.dropFirst(Self.mediaTypePrefix.count).dropLast(Self.mediaTypeSuffix.count)
+            guard let version = APIVersion(date: Substring(date)) else { return nil }
             best = max(best ?? version, version)
         }
         return best
+    }
+
+    private static let mediaTypePrefix = Array("application/vnd.atlas.".utf8)
+    private static let mediaTypeSuffix = Array("+json".utf8)
+
+    /// `lowercase` must be lower-case ASCII.
+    private static func equalIgnoringASCIICase(_ bytes: Substring.UTF8View.SubSequence, _ lowercase: [UInt8]) -> Bool {
+        bytes.elementsEqual(lowercase) { byte, expected in
+            (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte | 0x20 == expected : byte == expected
+        }
     }
 
     /// The version that serves a request for `requested`: the newest of `available` on or before it

@@ -57,7 +57,8 @@ struct Router: Sendable {
 extension QueryParameters {
     /// Path segments decode `%XX` but keep `+` literal (it only means space in queries).
     static func percentDecodePath(_ text: Substring) -> String? {
-        guard text.contains("%") else { return String(text) }
+        // A byte search: `contains("%")` on a Substring goes through Foundation (5% of a list request's CPU).
+        guard text.utf8.contains(UInt8(ascii: "%")) else { return String(text) }
         return Self.percentDecode(text.replacingOccurrences(of: "+", with: "%2B"))
     }
 }

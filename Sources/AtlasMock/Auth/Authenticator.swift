@@ -1,3 +1,4 @@
+import AtlasMockHTTP
 import Foundation
 
 /// Turns a request's `Authorization` header into a `Principal`, the two ways Atlas accepts: HTTP Digest with an
@@ -20,7 +21,7 @@ struct Authenticator: Sendable {
         let value = authorization[authorization.index(after: space)...]
         switch scheme {
         case "digest": return try self.digest(method: method, target: target, value: value)
-        case "bearer": return try self.bearer(value.trimmingCharacters(in: .whitespaces))
+        case "bearer": return try self.bearer(String(value.trimmingOptionalWhitespace()))
         default: throw .authenticationRequired(stale: false)
         }
     }

@@ -40,7 +40,7 @@ extension FakeAtlas {
     private func clientFromBasicAuth(_ authorization: String?) throws(AtlasFailure) -> ServiceAccount {
         let invalid = AtlasFailure.oauth(status: 401, error: "invalid_client", description: "Invalid credentials provided.")
         guard let authorization, authorization.lowercased().hasPrefix("basic "),
-            let decoded = Data(base64Encoded: String(authorization.dropFirst(6)).trimmingCharacters(in: .whitespaces)),
+            let decoded = Data(base64Encoded: String(authorization.dropFirst(6).trimmingOptionalWhitespace())),
             let text = String(data: decoded, encoding: .utf8), let colon = text.firstIndex(of: ":")
         else { throw invalid }
         let clientId = String(text[..<colon])

@@ -56,7 +56,11 @@ struct JSONWriter {
             if index > 0 { self.output.append(UInt8(ascii: ",")) }
             if self.style == .pretty { self.newline(indent: depth + 1) }
             self.writeString(key)
-            self.output.append(contentsOf: self.style == .pretty ? Array(" : ".utf8) : [UInt8(ascii: ":")])
+            if self.style == .pretty {
+                self.output.append(contentsOf: " : ".utf8)
+            } else {
+                self.output.append(UInt8(ascii: ":"))
+            }
             self.write(value, depth: depth + 1)
         }
         if self.style == .pretty { self.newline(indent: depth) }
@@ -71,10 +75,15 @@ struct JSONWriter {
     /// Escapes as Jackson does: quote, backslash and control characters; `/` and non-ASCII are written as is.
     private mutating func writeString(_ string: String) {
         self.output.append(UInt8(ascii: "\""))
-        // Almost every string needs no escaping: copy it in one go rather than byte by byte (the per-byte
-        // loop below was the encoder's top cost in the benchmark profile).
-        if !string.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-            self.output.append(contentsOf: string.utf8)
+        // Almost every string needs no escaping: scan the contiguous UTF-8 and copy it in one go (a byte-by-byte
+        // loop, then an iterator-based scan, were the encoder's top costs in the benchmark profile).
+        var string = string
+        let copied = string.withUTF8 { bytes -> Bool in
+            let needsEscaping = bytes.contains { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }
+            if !needsEscaping { self.output.append(contentsOf: bytes) }
+            return !needsEscaping
+        }
+        if copied {
             self.output.append(UInt8(ascii: "\""))
             return
         }
