@@ -14,6 +14,9 @@ public final class FakeAtlas: HTTPHandler {
     let admin: AdminState
     private let authenticator: Authenticator
     private let router: Router
+    /// `Deprecation`/`Sunset`, formatted once: the dates are fixed for the server's life.
+    private let deprecationHeaders: [(String, String)]
+    private let responses = ResponseCache()
 
     public init(configuration: AtlasConfiguration, dataset: AtlasDataset, faults: [FaultRule] = []) {
         self.configuration = configuration
@@ -29,6 +32,7 @@ public final class FakeAtlas: HTTPHandler {
         TenantSnapshotEndpoints.register(in: &router)
         FlexBackupEndpoints.register(in: &router)
         self.router = router
+        self.deprecationHeaders = configuration.deprecation.headers
     }
 
     public func handle(_ request: HTTPServerRequest, reply: @escaping @Sendable (HTTPServerReply) -> Void) throws {
@@ -63,16 +67,21 @@ public final class FakeAtlas: HTTPHandler {
                 APIVersion.requested(byAccept: request.head.headerFields[.accept]), available: operation.versions)
             let now = self.clock.now()
             if operation.deprecated {
-                extraHeaders += self.configuration.deprecation.headers
+                extraHeaders += self.deprecationHeaders
                 try self.configuration.deprecation.checkAvailable(version: version, path: path, now: now)
             }
             let envelope = try query.bool("envelope", default: false)
             _ = try query.bool("pretty", default: false)
+            let baseURL = self.baseURL(for: request)
+            let cacheKey = self.cacheKey(for: request, principal: principal, version: version, baseURL: baseURL, now: now)
+            if let cacheKey, let cached = self.responses.response(for: cacheKey) { return cached }
             let context = OperationContext(
                 request: request, parameters: parameters, query: query, principal: principal,
-                now: now, baseURL: self.baseURL(for: request), failsCreatedJobs: trace?.failsCreatedJobs ?? false, atlas: self)
+                now: now, baseURL: baseURL, failsCreatedJobs: trace?.failsCreatedJobs ?? false, atlas: self)
             let result = try operation.run(context)
-            return self.render(result, version: version, envelope: envelope, style: style, extraHeaders: extraHeaders)
+            let response = self.render(result, version: version, envelope: envelope, style: style, extraHeaders: extraHeaders)
+            if let cacheKey { self.responses.store(response, for: cacheKey) }
+            return response
         } catch {
             return self.response(for: error, style: style, extraHeaders: extraHeaders)
         }
@@ -86,6 +95,19 @@ public final class FakeAtlas: HTTPHandler {
         case .methodNotAllowed(let allowed): throw .methodNotAllowed(allowed: allowed)
         case .notFound: throw .api(.resourceNotFound, .string(String(request.path)))
         }
+    }
+
+    /// Where a read's answer may be reused (see `ResponseCache`); nil for writes, and while some job's status
+    /// still moves with the clock.
+    private func cacheKey(
+        for request: HTTPServerRequest, principal: Principal, version: APIVersion, baseURL: String, now: Date
+    ) -> ResponseCache.Key? {
+        guard request.head.method == .get || request.head.method == .head else { return nil }
+        let stamp = self.store.stamp
+        guard now >= stamp.settledAt else { return nil }
+        return ResponseCache.Key(
+            generation: stamp.generation, principal: principal.name, target: request.target, version: version,
+            baseURL: baseURL)
     }
 
     /// Links start with `--base-url` when set, else with the address the client used (`Host`/`:authority`).

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The indexed form of an `AtlasDataset`, built once per load and mutated in place by API calls.
 ///
 /// Restore jobs and snapshots are kept per cluster in ascending id order (ids embed their creation time), so a
@@ -10,6 +12,8 @@ struct AtlasState: Sendable {
     var snapshots: [ClusterKey: [TenantSnapshot]] = [:]
     var apiKeys: [String: APIKey] = [:]
     var serviceAccounts: [String: ServiceAccount] = [:]
+    /// When the last job following a timeline finishes: from then on, reads answer the same at any clock time.
+    private(set) var settledAt = Date.distantPast
 
     init(_ dataset: AtlasDataset) {
         for organization in dataset.organizations { self.organizations[organization.id] = organization }
@@ -18,6 +22,7 @@ struct AtlasState: Sendable {
             self.clusters[ClusterKey(projectId: cluster.projectId, name: cluster.name)] = cluster
         }
         for job in dataset.restoreJobs {
+            self.noteTimeline(of: job)
             self.restoreJobs[ClusterKey(projectId: job.projectId, name: job.clusterName), default: []].append(job)
         }
         for key in self.restoreJobs.keys { self.restoreJobs[key]!.sort { $0.id < $1.id } }
@@ -47,11 +52,18 @@ struct AtlasState: Sendable {
 
     /// Inserts a job keeping ascending id order (new ids are normally the largest, so this is an append).
     mutating func insert(_ job: RestoreJob) {
+        self.noteTimeline(of: job)
         let key = ClusterKey(projectId: job.projectId, name: job.clusterName)
         var jobs = self.restoreJobs[key, default: []]
         let index = jobs.lastIndex { $0.id < job.id }.map { $0 + 1 } ?? 0
         jobs.insert(job, at: index)
         self.restoreJobs[key] = jobs
+    }
+}
+
+extension AtlasState {
+    private mutating func noteTimeline(of job: RestoreJob) {
+        if let finished = job.timeline?.finished { self.settledAt = max(self.settledAt, finished) }
     }
 }
 
