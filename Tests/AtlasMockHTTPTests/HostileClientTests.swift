@@ -359,9 +359,13 @@ struct HostileClientTests {
             try? client.send(flood)
             let frames = client.readFrames(until: 5)
             print("hostile: \(name) flood: \(frames.count) frames back, closed: \(client.sawEOF)")
-            // nghttp2 refuses to queue more than 100 acknowledgements; the connection is dropped, not served.
+            // nghttp2 refuses to queue more than 100 acknowledgements; the connection ends with GOAWAY
+            // ENHANCE_YOUR_CALM (RFC 9113 §10.5), not served.
             #expect(client.sawEOF)
             #expect(frames.filter { $0.type == type && $0.flags & 1 == 1 }.count <= 101)
+            let goAway = try #require(frames.last)
+            #expect(goAway.type == 7)
+            #expect(goAway.goAwayError == 11)
             #expect(await eventually { server.connectionCount == 0 })
             try observer.finish()
         }

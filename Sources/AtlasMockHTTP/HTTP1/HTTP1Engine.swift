@@ -30,6 +30,8 @@ final class HTTP1Engine: ProtocolEngine {
     private var draining = false
     private var inputEnded = false
     private var pausedForInput = false
+    /// True while the handler runs inside `answer`: a reply then comes before `io.dispatch` returns.
+    private var dispatching = false
     /// Unparsed input kept while a request is being answered, beyond which reading pauses.
     private let maxBufferedInput: Int
 
@@ -82,7 +84,11 @@ final class HTTP1Engine: ProtocolEngine {
                 return
             case .idle:
                 guard self.inputStart < self.input.count else {
-                    if self.inputEnded { self.finish() }
+                    if self.inputEnded {
+                        self.finish()
+                    } else {
+                        io.setTimer(io.configuration.idleTimeout) { [weak self] in self?.finish() }
+                    }
                     return
                 }
                 // Responses are queued whole: a peer that pipelines requests for large responses and never reads
@@ -158,9 +164,11 @@ final class HTTP1Engine: ProtocolEngine {
         if !self.draining, let settings = head.h2cUpgradeSettings, let decoded = Self.base64URLDecoded(settings) {
             return self.upgrade(request, settings: decoded, io: io)
         }
+        self.dispatching = true
         io.dispatch(request) { [weak self] reply in
             self?.respond(reply, to: request, head: head)
         }
+        self.dispatching = false
     }
 
     private func respond(_ reply: HTTPServerReply, to request: HTTPServerRequest, head: HTTP1RequestHead) {
@@ -184,10 +192,9 @@ final class HTTP1Engine: ProtocolEngine {
             self.pausedForInput = false
             io.setReadingPaused(false)
         }
-        self.process()
-        if self.isIdle, !self.inputEnded {
-            io.setTimer(io.configuration.idleTimeout) { [weak self] in self?.finish() }
-        }
+        // A reply given during `dispatch` returns to the `process` loop that dispatched it, which goes on with
+        // the next pipelined request: recursing here would nest one call per pipelined request.
+        if !self.dispatching { self.process() }
     }
 
     // MARK: Upgrade

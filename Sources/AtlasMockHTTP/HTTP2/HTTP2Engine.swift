@@ -35,6 +35,8 @@ final class HTTP2Engine: ProtocolEngine, @unchecked Sendable {
     private var completedStreams: [Int32] = []
     /// A flush is enqueued on `queue`: replies arriving together leave in one `io.send`.
     private var flushScheduled = false
+    /// True while `receive` hands completed streams to the handler; it flushes their replies itself afterwards.
+    private var receiving = false
     /// We stopped producing output (and reading) because the peer is not draining it.
     private var outputBlocked = false
     private var shutdownStarted = false
@@ -99,10 +101,23 @@ final class HTTP2Engine: ProtocolEngine, @unchecked Sendable {
         guard consumed >= 0 else {
             // Bad client magic, flooding, or out of memory: nghttp2 asks us to drop the connection. (Protocol
             // errors are not reported here: nghttp2 queues the GOAWAY itself and stops wanting to read.)
-            self.closeConnection(flush: false)
+            if consumed == Int(NGHTTP2_ERR_FLOODED.rawValue) {
+                // RFC 9113 §10.5: a peer flooding us with frames that need acknowledging is told to calm down. The
+                // session is unusable now, so the GOAWAY is written by hand, ahead of nothing: the acknowledgements
+                // nghttp2 queued are dropped with it.
+                self.io?.send(Self.goAwayFrame(
+                    lastStreamID: nghttp2_session_get_last_proc_stream_id(session),
+                    errorCode: NGHTTP2_ENHANCE_YOUR_CALM.rawValue))
+                self.closeConnection(flush: true)
+            } else {
+                self.closeConnection(flush: false)
+            }
             return
         }
+        // Replies given during dispatch are flushed below, together, rather than each scheduling a flush.
+        self.receiving = true
         self.dispatchCompletedStreams()
+        self.receiving = false
         self.flush()
         self.restartIdleTimer()
     }
@@ -404,7 +419,7 @@ final class HTTP2Engine: ProtocolEngine, @unchecked Sendable {
             self.closeConnection(flush: false)
         case .response(let response):
             self.submitResponse(response, to: stream, id: id, headRequest: request.head.method == .head)
-            self.scheduleFlush()
+            if !self.receiving { self.scheduleFlush() }
         }
     }
 
@@ -536,6 +551,13 @@ final class HTTP2Engine: ProtocolEngine, @unchecked Sendable {
         if nghttp2_session_want_read(session) == 0 && nghttp2_session_want_write(session) == 0 {
             self.closeConnection(flush: true)
         }
+    }
+
+    /// A GOAWAY frame (RFC 9113 §6.8): the 9-byte frame header, then the last stream id and the error code.
+    private static func goAwayFrame(lastStreamID: Int32, errorCode: UInt32) -> [UInt8] {
+        let header: [UInt8] = [0, 0, 8, UInt8(NGHTTP2_GOAWAY.rawValue), 0, 0, 0, 0, 0]
+        func bigEndian(_ value: UInt32) -> [UInt8] { (0..<4).map { UInt8(truncatingIfNeeded: value >> (24 - 8 * $0)) } }
+        return header + bigEndian(UInt32(bitPattern: lastStreamID) & 0x7FFF_FFFF) + bigEndian(errorCode)
     }
 
     /// Deletes the session (no callback runs after this) and closes the connection.
