@@ -20,10 +20,13 @@ let package = Package(
             pkgConfig: "libnghttp2",
             providers: [.apt(["libnghttp2-dev"]), .brew(["nghttp2"])]
         ),
+        // glibc's malloc_trim (see FreedMemory.swift).
+        .systemLibrary(name: "CGlibcMalloc"),
         .target(
             name: "AtlasMockHTTP",
             dependencies: [
                 "CNghttp2",
+                .target(name: "CGlibcMalloc", condition: .when(platforms: [.linux])),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
             ]

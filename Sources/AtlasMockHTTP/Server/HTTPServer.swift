@@ -16,6 +16,8 @@ public final class HTTPServer: Sendable {
         var stopped = false
         var connections: [ObjectIdentifier: Connection] = [:]
         var shutdownCompletions: [@Sendable () -> Void] = []
+        /// The most connections open at once since memory was last handed back.
+        var burstPeak = 0
     }
 
     /// The connection registry and life cycle. Invariant: `connections` holds exactly the connections whose
@@ -98,6 +100,11 @@ public final class HTTPServer: Sendable {
 
     // MARK: Connections
 
+    /// A burst is this many connections open at once; once no more than `quietConnections` remain, the memory
+    /// they used is handed back (`FreedMemory`). Ordinary test suites never reach it.
+    private static let burstConnections = 256
+    private static let quietConnections = 4
+
     private static let serviceUnavailable: [UInt8] = {
         let body = "too many open connections\n"
         return Array(
@@ -116,6 +123,7 @@ public final class HTTPServer: Sendable {
                 self?.closed(id)
             }
             state.connections[ObjectIdentifier(connection)] = connection
+            state.burstPeak = max(state.burstPeak, state.connections.count)
             return connection
         }
         guard let connection else { return self.reject(fd) }
@@ -136,7 +144,17 @@ public final class HTTPServer: Sendable {
     }
 
     private func closed(_ id: ObjectIdentifier) {
-        self.state.withLock { _ = $0.connections.removeValue(forKey: id) }
+        let burstEnded = self.state.withLock { state -> Bool in
+            state.connections.removeValue(forKey: id)
+            guard state.burstPeak >= Self.burstConnections, state.connections.count <= Self.quietConnections else {
+                return false
+            }
+            state.burstPeak = state.connections.count
+            return true
+        }
+        if burstEnded {
+            DispatchQueue.global(qos: .utility).async { FreedMemory.returnToSystem() }
+        }
         self.runCompletionsIfDrained()
     }
 
