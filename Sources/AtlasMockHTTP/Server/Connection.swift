@@ -203,9 +203,9 @@ final class Connection: TimedConnectionIO, @unchecked Sendable {
 
     /// Reads until the socket is empty (the kernel's readiness report may not repeat for bytes already
     /// announced), the engine pauses, or a round limit is hit, after which the rest waits its turn on `queue`
-    /// so that one fast sender cannot monopolise a worker thread. A short read means the socket was empty: what
-    /// arrives later is announced anew, so the loop stops there rather than reading on. Reading on served a
-    /// keep-alive client's next request right away, over and over, while other connections waited (p99 × 4).
+    /// so that one fast sender cannot monopolise a worker thread.
+    /// (Stopping at a short read instead was fairer under keep-alive load, but readiness is edge-triggered: an EOF
+    /// or reset that arrived with the data is then never announced, and the connection hangs until a timeout.)
     private func readable() {
         dispatchPrecondition(condition: .onQueue(self.queue))
         withUnsafeTemporaryAllocation(byteCount: Self.readChunkBytes, alignment: 16) { buffer in
@@ -227,7 +227,6 @@ final class Connection: TimedConnectionIO, @unchecked Sendable {
                 case .done(let count):
                     if case .lingering = self.state { continue }
                     self.deliver(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
-                    if count < buffer.count { return }
                 }
             }
             self.queue.async { self.readable() }
