@@ -38,6 +38,22 @@ struct HTTP1EngineTests {
         }
     }
 
+    /// More pipelined requests than one turn answers (the engine lets other connections go first after 16),
+    /// sent with the half-close in the same burst: every one is answered, in order, and only then is it closed.
+    @Test(arguments: loopbackHosts)
+    func pipelinedRequestsBeyondOneTurnAreAllAnsweredBeforeTheClose(host: String) async throws {
+        try await withServer(host: host) { server, address in
+            let client = try RawClient(address)
+            try client.send((0..<200).map { "GET /n\($0) HTTP/1.1\r\nHost: h\r\n\r\n" }.joined())
+            client.shutdownWrite()
+            for index in 0..<200 {
+                #expect(try client.readResponse().text == "GET /n\(index) HTTP/1.1 h 0")
+            }
+            #expect(try client.readsEOF())
+            #expect(await eventually { server.connectionCount == 0 })
+        }
+    }
+
     static let malformed: [(String, Int, String)] = [
         ("GET / HTTP/1.1\r\nHost: h\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n", 400,
          "both Content-Length and Transfer-Encoding\n"),

@@ -451,6 +451,11 @@ final class FakeConnection: ConnectionIO, @unchecked Sendable {
     func replaceEngine(with engine: any ProtocolEngine, leftover: [UInt8]) {
         Issue.record("the HTTP/2 engine never hands the connection on")
     }
+
+    func continueLater(_ work: @escaping () -> Void) {
+        let work = UnsafeTransfer(work)
+        self.queue.async { work.value() }
+    }
 }
 
 /// Answers by path: `/throw` throws, `/drop` drops the connection, `/park` waits for `releaseParked()`,

@@ -34,6 +34,12 @@ final class HTTP1Engine: ProtocolEngine {
     private var dispatching = false
     /// Unparsed input kept while a request is being answered, beyond which reading pauses.
     private let maxBufferedInput: Int
+    /// Requests answered since this connection last let the others go first (see `process`).
+    private var answeredThisTurn = 0
+    private var continuationScheduled = false
+    /// A pipelining client's share of a worker thread before it waits behind the other connections. Small enough
+    /// that 20 clients pipelining thousands of requests delay a one-request client by milliseconds, not seconds.
+    private static let requestsPerTurn = 16
 
     init(io: any TimedConnectionIO) {
         self.io = io
@@ -68,22 +74,20 @@ final class HTTP1Engine: ProtocolEngine {
 
     // MARK: Requests
 
-    /// Parses buffered input until it needs more, or a request goes to the handler.
+    /// Parses buffered input until it needs more, a request goes to the handler, or this turn's share of requests
+    /// (`requestsPerTurn`) is used up.
     private func process() {
         guard let io = self.io else { return }
         defer { self.compactInput() }
         while true {
             switch self.state {
             case .awaitingResponse:
-                if !self.pausedForInput, self.input.count - self.inputStart > self.maxBufferedInput {
-                    self.pausedForInput = true
-                    io.setReadingPaused(true)
-                }
-                return
+                return self.pauseIfBufferFull(io)
             case .done:
                 return
             case .idle:
                 guard self.inputStart < self.input.count else {
+                    self.answeredThisTurn = 0
                     if self.inputEnded {
                         self.finish()
                     } else {
@@ -94,6 +98,10 @@ final class HTTP1Engine: ProtocolEngine {
                 // Responses are queued whole: a peer that pipelines requests for large responses and never reads
                 // them would make us queue one after another without bound. The next request waits for a drain.
                 if io.pendingOutputBytes > io.configuration.maxPendingOutputBytes { return }
+                if self.answeredThisTurn >= Self.requestsPerTurn {
+                    self.pauseIfBufferFull(io)
+                    return self.continueNextTurn(io)
+                }
                 self.state = .readingHead
                 self.started = .now()
             case .readingHead, .readingBody:
@@ -164,6 +172,7 @@ final class HTTP1Engine: ProtocolEngine {
         if !self.draining, let settings = head.h2cUpgradeSettings, let decoded = Self.base64URLDecoded(settings) {
             return self.upgrade(request, settings: decoded, io: io)
         }
+        self.answeredThisTurn += 1
         self.dispatching = true
         io.dispatch(request) { [weak self] reply in
             self?.respond(reply, to: request, head: head)
@@ -195,6 +204,24 @@ final class HTTP1Engine: ProtocolEngine {
         // A reply given during `dispatch` returns to the `process` loop that dispatched it, which goes on with
         // the next pipelined request: recursing here would nest one call per pipelined request.
         if !self.dispatching { self.process() }
+    }
+
+    /// Stops reading while more than a request's worth of input waits unparsed; `respond` resumes it.
+    private func pauseIfBufferFull(_ io: any TimedConnectionIO) {
+        guard !self.pausedForInput, self.input.count - self.inputStart > self.maxBufferedInput else { return }
+        self.pausedForInput = true
+        io.setReadingPaused(true)
+    }
+
+    private func continueNextTurn(_ io: any TimedConnectionIO) {
+        guard !self.continuationScheduled else { return }
+        self.continuationScheduled = true
+        io.continueLater { [weak self] in
+            guard let self else { return }
+            self.continuationScheduled = false
+            self.answeredThisTurn = 0
+            self.process()
+        }
     }
 
     // MARK: Upgrade

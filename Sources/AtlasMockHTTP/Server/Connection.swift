@@ -29,8 +29,9 @@ final class Connection: TimedConnectionIO, @unchecked Sendable {
 
     /// The HTTP/2 connection preface (RFC 9113 §3.4); anything else is HTTP/1.x.
     private static let http2Preface = Array("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".utf8)
-    /// Bytes read per `read` call; the buffer lives on the stack of the reading thread.
-    private static let readChunkBytes = 16 * 1024
+    /// Bytes read in one turn (see `readable`); the buffer lives on the stack of the reading thread.
+    private static let readTurnBytes = 64 * 1024
+    private static let readsPerTurn = 16
     private static let lingerTimeout = DispatchTimeInterval.seconds(2)
 
     private let fd: Int32
@@ -199,37 +200,58 @@ final class Connection: TimedConnectionIO, @unchecked Sendable {
         if self.inputEnded { engine.inputClosed() }
     }
 
+    func continueLater(_ work: @escaping () -> Void) {
+        dispatchPrecondition(condition: .onQueue(self.queue))
+        // An `async` onto our own serial queue would run in the same drain, before any other connection. Going
+        // through the global queue first puts this connection behind every queue already waiting for a thread.
+        let queue = self.queue
+        let work = UnsafeTransfer(work)
+        DispatchQueue.global().async { queue.async { work.value() } }
+    }
+
     // MARK: Input
 
-    /// Reads until the socket is empty (the kernel's readiness report may not repeat for bytes already
-    /// announced), the engine pauses, or a round limit is hit, after which the rest waits its turn on `queue`
-    /// so that one fast sender cannot monopolise a worker thread.
-    /// (Stopping at a short read instead was fairer under keep-alive load, but readiness is edge-triggered: an EOF
-    /// or reset that arrived with the data is then never announced, and the connection hangs until a timeout.)
+    /// One turn of input: reads until the socket is empty (readiness is edge-triggered, so an EOF or reset that
+    /// arrived with the data is announced only by reading on), then hands everything read to the engine at once.
+    /// Reading all before answering is what keeps a turn fair: a keep-alive client answered during the turn
+    /// sends its next request after our empty read, which makes a new readiness event that waits behind the other
+    /// connections, instead of being read, and answered, in this same turn.
+    /// A turn reads at most `readTurnBytes` in at most `readsPerTurn` reads; a socket with more gets another turn
+    /// after the others (`continueLater`).
     private func readable() {
         dispatchPrecondition(condition: .onQueue(self.queue))
-        withUnsafeTemporaryAllocation(byteCount: Self.readChunkBytes, alignment: 16) { buffer in
-            for _ in 0..<16 {
-                guard !self.readSuspended, self.state == .open || self.state == .lingering else { return }
+        guard !self.readSuspended, self.state == .open || self.state == .lingering else { return }
+        let discarding = self.state == .lingering
+        withUnsafeTemporaryAllocation(byteCount: Self.readTurnBytes, alignment: 16) { buffer in
+            var filled = 0
+            var sawEnd = false
+            var sawEmpty = false
+            var reads = 0
+            while filled < buffer.count, reads < Self.readsPerTurn {
+                reads += 1
                 let result: IOResult<Int>
                 do {
-                    result = try Syscall.run("read") { Glibc.read(self.fd, buffer.baseAddress, buffer.count) }
+                    result = try Syscall.run("read") {
+                        Glibc.read(self.fd, buffer.baseAddress! + filled, buffer.count - filled)
+                    }
                 } catch {
-                    // ECONNRESET and friends: the peer is gone, nothing left to say to it.
+                    // ECONNRESET and friends: the peer is gone, and so is whoever would read our answers.
                     self.logger.debug("connection \(self.remoteAddress):\(self.remotePort): \(error)")
                     return self.closeNow()
                 }
                 switch result {
-                case .wouldBlock:
-                    return
-                case .done(0):
-                    return self.endOfInput()
-                case .done(let count):
-                    if case .lingering = self.state { continue }
-                    self.deliver(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
+                case .wouldBlock: sawEmpty = true
+                case .done(0): sawEnd = true
+                case .done(let count): filled = discarding ? 0 : filled + count
                 }
+                if sawEmpty || sawEnd { break }
             }
-            self.queue.async { self.readable() }
+            if filled > 0 { self.deliver(UnsafeRawBufferPointer(rebasing: buffer[..<filled])) }
+            if sawEnd {
+                self.endOfInput()
+            } else if !sawEmpty {
+                self.continueLater { self.readable() }
+            }
         }
     }
 

@@ -29,6 +29,9 @@ protocol ConnectionIO: AnyObject {
     /// Hands the connection to another engine (prior-knowledge HTTP/2, or `Upgrade: h2c`);
     /// `leftover` is input the old engine received but did not consume, fed to the new one first.
     func replaceEngine(with engine: any ProtocolEngine, leftover: [UInt8])
+    /// Runs `work` on `queue` once the connections already waiting for a worker thread have had their turn:
+    /// how an engine holding more work than one turn's share (pipelined requests) lets the others go first.
+    func continueLater(_ work: @escaping () -> Void)
 }
 
 /// A connection with one timer, for engines that enforce read and idle timeouts (the HTTP/1.1 engine).

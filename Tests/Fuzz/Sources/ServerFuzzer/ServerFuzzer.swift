@@ -144,6 +144,14 @@ final class MemoryConnection: TimedConnectionIO, @unchecked Sendable {
         if !leftover.isEmpty { leftover.withUnsafeBytes { engine.receive($0) } }
     }
 
+    /// No other connection waits here: the work runs next on `queue`, which `settle` drains.
+    func continueLater(_ work: @escaping () -> Void) {
+        dispatchPrecondition(condition: .onQueue(self.queue))
+        self.progress += 1
+        let work = UnsafeTransfer(work)
+        self.queue.async { work.value() }
+    }
+
     func setTimer(_ timeout: DispatchTimeInterval, onExpiry: @escaping () -> Void) {
         dispatchPrecondition(condition: .onQueue(self.queue))
         self.timer = onExpiry
