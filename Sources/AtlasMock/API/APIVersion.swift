@@ -21,12 +21,20 @@ struct APIVersion: Comparable, Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Parses `YYYY-MM-DD` with a real calendar date.
-    init?<S: StringProtocol>(date text: S) {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
-            (1...12).contains(month), day >= 1
-        else { return nil }
+    init?(date text: Substring) {
+        guard text.utf8.count == 10 else { return nil }
+        var fields = [0, 0, 0]
+        for (offset, byte) in text.utf8.enumerated() {
+            if offset == 4 || offset == 7 {
+                guard byte == UInt8(ascii: "-") else { return nil }
+                continue
+            }
+            guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
+            let field = offset < 4 ? 0 : offset < 7 ? 1 : 2
+            fields[field] = fields[field] * 10 + Int(byte - UInt8(ascii: "0"))
+        }
+        let (year, month, day) = (fields[0], fields[1], fields[2])
+        guard (1...12).contains(month), day >= 1 else { return nil }
         let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
         let lengths = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
         guard day <= lengths[month - 1] else { return nil }
@@ -46,19 +54,13 @@ struct APIVersion: Comparable, Hashable, Sendable, CustomStringConvertible {
         var best: APIVersion?
         // Byte-wise: the header is parsed on every request, and splitting and lower-casing `String`s cost 6% of a
         // list request's CPU time in the benchmark profile.
-        for range in accept.utf8.split(separator: UInt8(ascii: ",")) {
-            var mediaType = range.prefix { $0 != UInt8(ascii: ";") }
-            while let first = mediaType.first, first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") {
-                mediaType = mediaType.dropFirst()
-            }
-            while let last = mediaType.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") {
-                mediaType = mediaType.dropLast()
-            }
-            guard mediaType.count > Self.mediaTypePrefix.count + Self.mediaTypeSuffix.count,
-                Self.equalIgnoringASCIICase(mediaType.prefix(Self.mediaTypePrefix.count), Self.mediaTypePrefix),
-                Self.equalIgnoringASCIICase(mediaType.suffix(Self.mediaTypeSuffix.count), Self.mediaTypeSuffix)
+        for item in accept.utf8.split(separator: UInt8(ascii: ",")) {
+            let parameters = item.firstIndex(of: UInt8(ascii: ";")) ?? item.endIndex
+            let mediaType = Substring(item[..<parameters]).trimmingOptionalWhitespace()
+            guard Self.hasPrefix(mediaType, Self.mediaTypePrefix), Self.hasSuffix(mediaType, Self.mediaTypeSuffix),
+                mediaType.utf8.count > Self.mediaTypePrefix.count + Self.mediaTypeSuffix.count
             else { continue }
-            let date = mediaType.dropFirst(Self.mediaTypePrefix.count).dropLast(Self.mediaTypeSuffix.count)
+            let date = mediaType.utf8.dropFirst(Self.mediaTypePrefix.count).dropLast(Self.mediaTypeSuffix.count)
             guard let version = APIVersion(date: Substring(date)) else { return nil }
             best = max(best ?? version, version)
         }
@@ -68,7 +70,15 @@ struct APIVersion: Comparable, Hashable, Sendable, CustomStringConvertible {
     private static let mediaTypePrefix = Array("application/vnd.atlas.".utf8)
     private static let mediaTypeSuffix = Array("+json".utf8)
 
-    /// `lowercase` must be lower-case ASCII.
+    /// `lowercase` must be lower-case ASCII; media types compare case-insensitively (RFC 9110 §8.3.1).
+    private static func hasPrefix(_ text: Substring, _ lowercase: [UInt8]) -> Bool {
+        Self.equalIgnoringASCIICase(text.utf8.prefix(lowercase.count), lowercase)
+    }
+
+    private static func hasSuffix(_ text: Substring, _ lowercase: [UInt8]) -> Bool {
+        Self.equalIgnoringASCIICase(text.utf8.suffix(lowercase.count), lowercase)
+    }
+
     private static func equalIgnoringASCIICase(_ bytes: Substring.UTF8View.SubSequence, _ lowercase: [UInt8]) -> Bool {
         bytes.elementsEqual(lowercase) { byte, expected in
             (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte | 0x20 == expected : byte == expected

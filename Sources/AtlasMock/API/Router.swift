@@ -15,7 +15,8 @@ struct Router: Sendable {
     }
 
     private enum Segment: Sendable {
-        case literal(String)
+        /// The segment's UTF-8 bytes.
+        case literal([UInt8])
         case parameter(String)
     }
 
@@ -23,43 +24,51 @@ struct Router: Sendable {
 
     mutating func add(_ method: String, _ template: String, _ operation: Operation) {
         let segments = template.split(separator: "/").map { piece -> Segment in
-            piece.hasPrefix("{") && piece.hasSuffix("}") ? .parameter(String(piece.dropFirst().dropLast())) : .literal(String(piece))
+            piece.hasPrefix("{") && piece.hasSuffix("}")
+                ? .parameter(String(piece.dropFirst().dropLast())) : .literal(Array(piece.utf8))
         }
         self.routes.append(Route(method: method, segments: segments, operation: operation))
     }
 
+    /// Works on the path's bytes and makes a `String` only for the captured parameters of the route that matched:
+    /// splitting into `Character`s and building a `String` per segment was 11% of a list request's CPU time.
     func match(method: String, path: Substring) -> Match {
-        guard path.first == "/" else { return .notFound }
-        var segments: [String] = []
-        for piece in path.dropFirst().split(separator: "/", omittingEmptySubsequences: false) {
-            guard let decoded = QueryParameters.percentDecodePath(piece) else { return .notFound }
+        guard path.utf8.first == UInt8(ascii: "/") else { return .notFound }
+        var segments: [Substring] = []
+        for piece in path.utf8.dropFirst().split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false) {
+            guard let decoded = QueryParameters.percentDecodePath(Substring(piece)) else { return .notFound }
             segments.append(decoded)
         }
         var allowed: [String] = []
         for route in self.routes where route.segments.count == segments.count {
-            var parameters: [String: String] = [:]
             let matches = zip(route.segments, segments).allSatisfy { segment, value in
                 switch segment {
-                case .literal(let literal): return literal == value
-                case .parameter(let name):
-                    parameters[name] = value
-                    return !value.isEmpty
+                case .literal(let literal): value.utf8.elementsEqual(literal)
+                case .parameter: !value.isEmpty
                 }
             }
             guard matches else { continue }
-            if route.method == method { return .operation(route.operation, parameters: parameters) }
-            allowed.append(route.method)
+            guard route.method == method else {
+                allowed.append(route.method)
+                continue
+            }
+            var parameters: [String: String] = [:]
+            for case (.parameter(let name), let value) in zip(route.segments, segments) {
+                parameters[name] = String(value)
+            }
+            return .operation(route.operation, parameters: parameters)
         }
         return allowed.isEmpty ? .notFound : .methodNotAllowed(allowed: allowed)
     }
 }
 
 extension QueryParameters {
-    /// Path segments decode `%XX` but keep `+` literal (it only means space in queries).
-    static func percentDecodePath(_ text: Substring) -> String? {
+    /// Path segments decode `%XX` but keep `+` literal (it only means space in queries). Most segments have no
+    /// `%` and come back as they are, without a copy.
+    static func percentDecodePath(_ text: Substring) -> Substring? {
         // A byte search: `contains("%")` on a Substring goes through Foundation (5% of a list request's CPU).
-        guard text.utf8.contains(UInt8(ascii: "%")) else { return String(text) }
-        return Self.percentDecode(text.replacingOccurrences(of: "+", with: "%2B"))
+        guard text.utf8.contains(UInt8(ascii: "%")) else { return text }
+        return Self.percentDecode(text.replacingOccurrences(of: "+", with: "%2B")).map { $0[...] }
     }
 }
 

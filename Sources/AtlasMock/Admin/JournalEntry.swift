@@ -6,8 +6,8 @@ import HTTPTypes
 struct JournalEntry: Sendable {
     var time: Date
     var method: String
-    var path: String
-    var query: String?
+    /// The request target as received; path and query are split off when the journal is read.
+    var target: String
     /// The fields as received; redacted and merged only when the journal is read, so recording stays cheap on
     /// the request path (building the dictionary per request showed in the benchmark profile).
     var fields: HTTPFields
@@ -27,14 +27,19 @@ struct JournalEntry: Sendable {
     init(request: HTTPServerRequest, time: Date, principal: String?, status: Int?, fault: String?, operation: String?) {
         self.time = time
         self.method = request.head.method.rawValue
-        self.path = String(request.path)
-        self.query = request.rawQuery.map(String.init)
+        self.target = request.target
         self.fields = request.head.headerFields
         self.remoteAddress = request.remoteAddress
         self.principal = principal
         self.status = status
         self.fault = fault
         self.operation = operation
+    }
+
+    var path: Substring { self.target.prefix { $0 != "?" } }
+
+    var query: Substring? {
+        self.target.firstIndex(of: "?").map { self.target[self.target.index(after: $0)...] }
     }
 
     /// Lower-case names; repeated fields joined with `, `; secrets redacted.
@@ -54,8 +59,8 @@ struct JournalEntry: Sendable {
 
     var json: JSONValue {
         .compactObject([
-            "time": .string(AtlasDate.format(self.time)), "method": .string(self.method), "path": .string(self.path),
-            "query": self.query.map { .string($0) }, "headers": .object(self.headers.mapValues { .string($0) }),
+            "time": .string(AtlasDate.format(self.time)), "method": .string(self.method), "path": .string(String(self.path)),
+            "query": self.query.map { .string(String($0)) }, "headers": .object(self.headers.mapValues { .string($0) }),
             "remoteAddress": .string(self.remoteAddress), "principal": self.principal.map { .string($0) },
             "status": self.status.map { .int($0) }, "dropped": self.status == nil ? .bool(true) : nil,
             "fault": self.fault.map { .string($0) }, "operation": self.operation.map { .string($0) },

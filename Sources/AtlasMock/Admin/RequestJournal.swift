@@ -12,13 +12,16 @@ final class RequestJournal: Sendable {
     }
 
     func record(_ entry: JournalEntry) {
-        self.state.withLock { state in
+        // Returning the evicted entry frees it after the lock is released: freeing is most of what recording costs.
+        _ = self.state.withLock { state -> JournalEntry? in
             if state.entries.count < self.capacity {
                 state.entries.append(entry)
-            } else {
-                state.entries[state.oldest] = entry
-                state.oldest = (state.oldest + 1) % self.capacity
+                return nil
             }
+            var evicted = entry
+            swap(&evicted, &state.entries[state.oldest])
+            state.oldest = (state.oldest + 1) % self.capacity
+            return evicted
         }
     }
 

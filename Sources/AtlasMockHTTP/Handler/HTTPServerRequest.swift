@@ -10,7 +10,8 @@ public enum HTTPVersion: String, Sendable, Hashable {
 /// One complete request, independent of the protocol that carried it.
 public struct HTTPServerRequest: Sendable {
     /// Method, authority (`Host` or `:authority`) and request target (path plus query) as received.
-    public var head: HTTPRequest
+    /// Constant, because `target`, `path` and `rawQuery` are derived from it once.
+    public let head: HTTPRequest
     /// The whole request body; the transport has already enforced its size limit.
     public var body: [UInt8]
     /// The peer's IP address without port, e.g. `127.0.0.1` or `::1`.
@@ -25,29 +26,24 @@ public struct HTTPServerRequest: Sendable {
         self.remoteAddress = remoteAddress
         self.remotePort = remotePort
         self.version = version
+        let target = head.path ?? "/"
+        self.target = target
+        // A byte search, once: `path` is read several times per request, and searching `Character`s (grapheme
+        // breaking) was 10% of a list request's CPU time. Targets are ASCII (the HTTP/1.1 parser rejects anything
+        // else), where both searches agree.
+        if let mark = target.utf8.firstIndex(of: UInt8(ascii: "?")) {
+            self.path = target[..<mark]
+            self.rawQuery = target[target.index(after: mark)...]
+        } else {
+            self.path = target[...]
+            self.rawQuery = nil
+        }
     }
 
     /// The request target as sent (`/a/b?x=1`).
-    public var target: String { self.head.path ?? "/" }
-
+    public let target: String
     /// The target's path, without the query.
-    public var path: Substring {
-        let target = self.target
-        guard let mark = Self.queryMark(in: target) else { return target[...] }
-        return target[..<mark]
-    }
-
+    public let path: Substring
     /// The raw query after `?`, or nil when there is none.
-    public var rawQuery: Substring? {
-        let target = self.target
-        guard let mark = Self.queryMark(in: target) else { return nil }
-        return target[target.index(after: mark)...]
-    }
-
-    /// The first `?`, found in the UTF-8 bytes: `path` is read several times per request, and a `Character`
-    /// search (grapheme breaking) was 10% of a list request's CPU time in the benchmark profile. Targets are
-    /// ASCII (the HTTP/1.1 parser rejects anything else), where both searches agree.
-    private static func queryMark(in target: String) -> String.Index? {
-        target.utf8.firstIndex(of: UInt8(ascii: "?"))
-    }
+    public let rawQuery: Substring?
 }
