@@ -1,5 +1,5 @@
 import AtlasMockHTTP
-import Foundation
+import FoundationEssentials
 import Logging
 
 /// Everything that shapes the fake Atlas's behaviour, besides its data. The executable fills it from flags and

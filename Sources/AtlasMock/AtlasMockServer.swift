@@ -1,5 +1,5 @@
 import AtlasMockHTTP
-import Foundation
+import FoundationEssentials
 import Logging
 import Synchronization
 

@@ -1,5 +1,5 @@
 import AtlasMockHTTP
-import Foundation
+import FoundationEssentials
 import HTTPTypes
 
 /// The fake Atlas: knows Atlas's API, not sockets. It authenticates, routes, resolves the version, runs the

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 
 /// Resolves an option from its flag, else its `ATLAS_MOCK_*` variable, else its default, and names both in
 /// the error when the value is bad.

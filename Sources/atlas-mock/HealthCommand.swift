@@ -1,6 +1,6 @@
 import ArgumentParser
 import AtlasMockHTTP
-import Foundation
+import FoundationEssentials
 
 /// The container HEALTHCHECK: exits 0 when `GET /__admin/health` answers 200, 1 otherwise. It speaks HTTP over
 /// a plain socket so the runtime image needs no curl.
@@ -23,14 +23,14 @@ struct HealthCommand: ParsableCommand {
         do {
             let status = try HTTPProbe.status(host: host, port: port, path: "/__admin/health", timeout: self.timeout)
             guard status == 200 else {
-                FileHandle.standardError.write(Data("unhealthy: \(base)/__admin/health answered \(status)\n".utf8))
+                StandardStreams.error("unhealthy: \(base)/__admin/health answered \(status)\n")
                 throw ExitCode(1)
             }
             print("healthy: \(base)")
         } catch let error as ExitCode {
             throw error
         } catch {
-            FileHandle.standardError.write(Data("unhealthy: \(base): \(error)\n".utf8))
+            StandardStreams.error("unhealthy: \(base): \(error)\n")
             throw ExitCode(1)
         }
     }

@@ -1,7 +1,9 @@
 import ArgumentParser
 import AtlasMock
 import AtlasMockHTTP
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 import Logging
 
 /// Serves the fake Atlas until SIGTERM/SIGINT.
@@ -98,7 +100,7 @@ struct ServeCommand: ParsableCommand {
             flag: "restore-phases", variable: "ATLAS_MOCK_RESTORE_PHASES", given: self.restorePhases,
             default: RestorePhaseDurations(), expected: "three non-negative seconds like 2,3,10"
         ) { text in
-            let parts = text.split(separator: ",").compactMap { TimeInterval($0.trimmingCharacters(in: .whitespaces)) }
+            let parts = text.split(separator: ",").compactMap { TimeInterval($0.trimmingOptionalWhitespace()) }
             guard parts.count == 3, parts.allSatisfy({ $0 >= 0 }) else { return nil }
             return RestorePhaseDurations(pending: parts[0], queued: parts[1], running: parts[2])
         }
@@ -132,21 +134,21 @@ struct ServeCommand: ParsableCommand {
         do {
             fixtures = settings.fixturePaths.isEmpty ? .default : try FixtureLoader.load(paths: settings.fixturePaths)
         } catch {
-            for problem in error.errors { FileHandle.standardError.write(Data("\(problem)\n".utf8)) }
-            FileHandle.standardError.write(Data("atlas-mock: \(error.errors.count) fixture error(s); not serving\n".utf8))
+            for problem in error.errors { StandardStreams.error("\(problem)\n") }
+            StandardStreams.error("atlas-mock: \(error.errors.count) fixture error(s); not serving\n")
             throw ExitCode(2)
         }
         let server = AtlasMockServer(configuration: settings.configuration, fixtures: fixtures, logger: logger)
         // Installed on the main thread before any server thread exists, so those threads inherit the blocked signals.
         let signals = TerminationSignals(server: server.httpServer, logger: logger) { status in
-            Foundation.exit(status)
+            Glibc.exit(status)
         }
         do {
             let url = try server.start()
             // The one line scripts read to learn the port (`--port 0`).
-            FileHandle.standardOutput.write(Data((url + "\n").utf8))
+            StandardStreams.output(url + "\n")
         } catch {
-            FileHandle.standardError.write(Data("atlas-mock: \(error)\n".utf8))
+            StandardStreams.error("atlas-mock: \(error)\n")
             throw ExitCode(1)
         }
         withExtendedLifetime(signals) { dispatchMain() }

@@ -1,6 +1,6 @@
 import ArgumentParser
 import AtlasMock
-import Foundation
+import FoundationEssentials
 
 /// Runs the same checks as start-up without serving, for users' CI.
 struct ValidateFixturesCommand: ParsableCommand {
@@ -25,8 +25,8 @@ struct ValidateFixturesCommand: ParsableCommand {
                     + "\(dataset.restoreJobs.count) restore jobs, \(dataset.apiKeys.count) API keys, "
                     + "\(dataset.serviceAccounts.count) service accounts, \(fixtures.faults.count) fault rules")
         } catch {
-            for problem in error.errors { FileHandle.standardError.write(Data("\(problem)\n".utf8)) }
-            FileHandle.standardError.write(Data("\(error.errors.count) fixture error(s)\n".utf8))
+            for problem in error.errors { StandardStreams.error("\(problem)\n") }
+            StandardStreams.error("\(error.errors.count) fixture error(s)\n")
             throw ExitCode(2)
         }
     }

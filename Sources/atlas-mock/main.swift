@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
 
 // Bad flags and values exit 2 (not ArgumentParser's 64), as the README promises; help still exits 0.
 do {
@@ -10,6 +11,6 @@ do {
     if code == .success || error is ExitCode {
         AtlasMockCommand.exit(withError: error)
     }
-    FileHandle.standardError.write(Data((AtlasMockCommand.message(for: error) + "\n").utf8))
+    StandardStreams.error(AtlasMockCommand.message(for: error) + "\n")
     exit(2)
 }

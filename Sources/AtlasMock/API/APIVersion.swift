@@ -95,4 +95,4 @@ struct APIVersion: Comparable, Hashable, Sendable, CustomStringConvertible {
     }
 }
 
-import Foundation
+import FoundationEssentials

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The lifecycle of the deprecated tenant endpoints: the `Deprecation`/`Sunset` headers every response of theirs
 /// carries, and — when enforced — the 410 `VERSION_GONE` they answer once the mock clock reaches the sunset.

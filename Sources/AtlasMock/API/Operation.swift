@@ -1,5 +1,5 @@
 import AtlasMockHTTP
-import Foundation
+import FoundationEssentials
 
 /// One Atlas API operation: the versions it exists in, whether it is deprecated, and what it does.
 struct Operation: Sendable {

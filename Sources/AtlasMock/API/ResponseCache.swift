@@ -1,5 +1,5 @@
 import AtlasMockHTTP
-import Foundation
+import FoundationEssentials
 import Synchronization
 
 /// Successful answers of read operations, kept while the data they were rendered from is unchanged, so that the

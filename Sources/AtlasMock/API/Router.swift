@@ -68,8 +68,8 @@ extension QueryParameters {
     static func percentDecodePath(_ text: Substring) -> Substring? {
         // A byte search: `contains("%")` on a Substring goes through Foundation (5% of a list request's CPU).
         guard text.utf8.contains(UInt8(ascii: "%")) else { return text }
-        return Self.percentDecode(text.replacingOccurrences(of: "+", with: "%2B")).map { $0[...] }
+        return Self.percentDecode(text.replacing("+", with: "%2B")).map { $0[...] }
     }
 }
 
-import Foundation
+import FoundationEssentials

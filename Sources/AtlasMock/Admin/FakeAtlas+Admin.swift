@@ -1,5 +1,6 @@
 import AtlasMockHTTP
-import Foundation
+import FoundationEssentials
+import Dispatch
 import HTTPTypes
 
 /// The admin API under `/__admin/` (WireMock's convention) that integration tests drive, and the dispatch that

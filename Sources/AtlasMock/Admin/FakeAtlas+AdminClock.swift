@@ -1,5 +1,5 @@
 import AtlasMockHTTP
-import Foundation
+import FoundationEssentials
 
 /// `GET /__admin/clock` and `PUT /__admin/clock`: the mock clock that token and nonce expiry and the sunset
 /// switch read.

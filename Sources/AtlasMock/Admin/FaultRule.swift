@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// One injected failure: which Atlas API requests it matches, what it does to them, and for how long.
 /// Rules are checked after authentication, in the order they were added; the first that matches (and wins its

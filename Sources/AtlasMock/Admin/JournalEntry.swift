@@ -1,5 +1,5 @@
 import AtlasMockHTTP
-import Foundation
+import FoundationEssentials
 import HTTPTypes
 
 /// One Atlas API request as `GET /__admin/requests` shows it. Credentials never leave it: `headers` redacts them.

@@ -1,5 +1,5 @@
 import AtlasMockHTTP
-import Foundation
+import FoundationEssentials
 
 /// Turns a request's `Authorization` header into a `Principal`, the two ways Atlas accepts: HTTP Digest with an
 /// API key (RFC 7616, MD5, `qop=auth`) and Bearer tokens issued to service accounts. Anything else is the Digest

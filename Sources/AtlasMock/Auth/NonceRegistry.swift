@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Synchronization
 
 /// Digest nonces issued by this server run: each expires after `lifetime` on the mock clock, and each

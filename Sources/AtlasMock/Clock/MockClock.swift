@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Synchronization
 
 /// The server's notion of "now": what token expiry, nonce expiry, job progress and the sunset switch read.

@@ -1,5 +1,5 @@
 import AtlasMockHTTP
-import Foundation
+import FoundationEssentials
 import HTTPTypes
 
 /// The OAuth 2.0 endpoints service accounts use: `POST /api/oauth/token` (client credentials grant) and

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A JSON request body checked the way Atlas checks them: not JSON → `MALFORMED_JSON`; not an object →
 /// `INVALID_JSON`; an unknown attribute → `INVALID_ATTRIBUTE` ("rejected rather than ignored"); a read-only one →
@@ -14,22 +14,21 @@ struct RequestBody {
     private let members: [String: String]
 
     init(_ bytes: [UInt8], schema: Schema) throws(AtlasFailure) {
-        let object: Any
-        do {
-            object = try JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])
-        } catch {
-            throw .api(.malformedJSON)
+        let dictionary: [String: Member]
+        switch Self.parseObject(bytes) {
+        case .malformed: throw .api(.malformedJSON)
+        case .notAnObject: throw .api(.invalidJSON)
+        case .object(let parsed): dictionary = parsed
         }
-        guard let dictionary = object as? [String: Any] else { throw .api(.invalidJSON) }
         var members: [String: String] = [:]
         for name in dictionary.keys.sorted() {
             if schema.readOnly.contains(name) { throw .api(.attributeReadOnly, .string(name)) }
             guard let isValid = schema.writable[name] else { throw .api(.invalidAttribute, .string(name)) }
-            if dictionary[name] is NSNull { continue }
-            guard let value = dictionary[name] as? String, isValid(value) else {
-                throw .api(.invalidJSONAttribute, .string(name))
+            switch dictionary[name] {
+            case .null: continue
+            case .string(let value) where isValid(value): members[name] = value
+            default: throw .api(.invalidJSONAttribute, .string(name))
             }
-            members[name] = value
         }
         for name in schema.required where members[name] == nil {
             throw .api(.missingAttribute, .string(name))
@@ -38,6 +37,37 @@ struct RequestBody {
     }
 
     subscript(_ name: String) -> String? { self.members[name] }
+
+    /// What a member's value can be, as far as these schemas care.
+    private enum Member {
+        case null
+        case string(String)
+        case other
+    }
+
+    private enum ParsedBody {
+        case malformed
+        case notAnObject
+        case object([String: Member])
+    }
+
+    /// Parsed with the package's strict RFC 8259 parser (the fixtures'); a repeated name keeps its last value.
+    private static func parseObject(_ bytes: [UInt8]) -> ParsedBody {
+        guard !bytes.isEmpty else { return .malformed }
+        return bytes.withUnsafeBufferPointer { buffer in
+            guard let document = try? FixtureJSONParser.parse(buffer) else { return .malformed }
+            guard case .object(let pairs) = document else { return .notAnObject }
+            var members: [String: Member] = [:]
+            for (key, value) in pairs {
+                members[FixtureJSONParser.string(key, in: buffer)] = switch value {
+                case .null: .null
+                case .string(let text): .string(FixtureJSONParser.string(text, in: buffer))
+                default: .other
+                }
+            }
+            return .object(members)
+        }
+    }
 }
 
 extension RequestBody.Schema {

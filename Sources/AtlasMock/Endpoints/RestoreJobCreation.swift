@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Creating restore and download jobs, shared by the tenant and Flex APIs (one store behind both).
 extension OperationContext {

@@ -41,7 +41,7 @@ extension AtlasErrorCode {
         var detail = ""
         var remaining = parameters[...]
         var template = self.detailTemplate[...]
-        while let range = template.range(of: "%s") {
+        while let range = template.firstRange(of: "%s") {
             detail += template[..<range.lowerBound]
             detail += remaining.popFirst()?.text ?? ""
             template = template[range.upperBound...]

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The fixture format's collections (see `fixtures/FORMAT.md`), one decoding function each.
 extension FixtureDecoder {

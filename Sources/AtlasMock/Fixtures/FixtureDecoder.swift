@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Turns one parsed fixture source into located records, checking each value on its own: member names, JSON
 /// types, id and name patterns, date-times and enum values. It never stops at the first problem; every error is

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Writes fixtures in the fixture format (what `GET /__admin/state` answers), so a dump loads back unchanged.
 enum FixtureEncoder {

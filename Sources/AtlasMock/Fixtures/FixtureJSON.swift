@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// A parsed fixture document. Strings stay byte ranges into the source until a field is read, because a fixture
 /// of 100,000 restore jobs holds millions of strings and most are only compared, never kept.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Loads fixtures: reads and decodes every source, validates them together (and against data already loaded),
 /// and returns everything or nothing. All problems are reported at once, each naming its source and JSON path.
@@ -11,16 +11,16 @@ public enum FixtureLoader {
         var sources: [(source: String, json: [UInt8])] = []
         var errors: [FixtureError] = []
         for path in paths {
-            var isDirectory: ObjCBool = false
+            var isDirectory = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
                 errors.append(FixtureError(source: path, path: "$", message: "no such file or directory"))
                 continue
             }
             var files = [path]
-            if isDirectory.boolValue {
+            if isDirectory {
                 do {
                     files = try FileManager.default.contentsOfDirectory(atPath: path).filter { $0.hasSuffix(".json") }
-                        .sorted().map { (path as NSString).appendingPathComponent($0) }
+                        .sorted().map { path.hasSuffix("/") ? path + $0 : path + "/" + $0 }
                     // An empty directory is almost always a wrong mount or path; serving nothing would hide it.
                     if files.isEmpty {
                         errors.append(FixtureError(source: path, path: "$", message: "the directory holds no *.json files"))

@@ -72,7 +72,7 @@ struct FixtureValidator {
             for (snapshot, location) in document.snapshots
             where clusters[Self.key(snapshot.projectId, snapshot.clusterName)] == nil {
                 // Snapshots name their cluster through their group: report once, at the group.
-                let group = location.path.range(of: ".snapshots[").map { String(location.path[..<$0.lowerBound]) }
+                let group = location.path.firstRange(of: ".snapshots[").map { String(location.path[..<$0.lowerBound]) }
                     ?? location.path
                 guard reportedGroups.insert(group).inserted else { continue }
                 self.errors.append(

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// One API access list entry: an address or a CIDR block, IPv4 or IPv6, as Atlas stores them
 /// (`ipAddress` or `cidrBlock`). An IPv4 client reaching an IPv6 socket as `::ffff:a.b.c.d` matches IPv4 entries.

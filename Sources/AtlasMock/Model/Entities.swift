@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// An Atlas organization: owns projects, API keys and service accounts.
 public struct Organization: Sendable, Equatable {

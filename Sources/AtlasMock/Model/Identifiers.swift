@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Synchronization
 
 /// The spec's path-parameter and id patterns, checked without regex engines on the request path.
@@ -35,12 +35,18 @@ enum Identifiers {
             value &+= 1
             return value & 0xFF_FFFF
         }
-        return String(format: "%08x", UInt32(truncatingIfNeeded: timestamp)) + Self.processBytes
-            + String(format: "%06x", counter)
+        return Self.hex(UInt32(truncatingIfNeeded: timestamp), digits: 8) + Self.processBytes
+            + Self.hex(counter, digits: 6)
     }
 
-    private static let processBytes: String = (0..<5).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }
+    private static let processBytes: String = (0..<5).map { _ in Self.hex(UInt32.random(in: 0...255), digits: 2) }
         .joined()
+
+    /// Lower-case hex, zero-padded to `digits`.
+    private static func hex(_ value: UInt32, digits: Int) -> String {
+        let text = String(value, radix: 16)
+        return String(repeating: "0", count: max(0, digits - text.count)) + text
+    }
     /// Invariant: incremented under the lock for every id, so ids made in the same second never collide.
     private static let counter = Mutex<UInt32>(UInt32.random(in: 0...0xFF_FFFF))
 }

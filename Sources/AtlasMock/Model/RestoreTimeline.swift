@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// How long a created restore job spends in each phase before it finishes, on the mock clock. Atlas's real
 /// durations depend on data size; these defaults are short so tests can poll to completion, and

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The indexed form of an `AtlasDataset`, built once per load and mutated in place by API calls.
 ///

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Synchronization
 
 /// The single owner of all served data. Every read and write goes through `read` or `write`, which hold one

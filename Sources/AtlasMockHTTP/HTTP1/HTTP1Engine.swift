@@ -1,5 +1,5 @@
 import Dispatch
-import Foundation
+import FoundationEssentials
 import HTTPTypes
 
 /// HTTP/1.x on one connection: persistent by default, pipelined requests answered one at a time and in order,
@@ -251,7 +251,7 @@ final class HTTP1Engine: ProtocolEngine {
 
     /// `HTTP2-Settings` is base64url without padding (RFC 7540 §3.2.1); nil when it is not.
     static func base64URLDecoded(_ text: String) -> [UInt8]? {
-        var standard = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        var standard = String(decoding: text.utf8.map { $0 == UInt8(ascii: "-") ? UInt8(ascii: "+") : $0 == UInt8(ascii: "_") ? UInt8(ascii: "/") : $0 }, as: UTF8.self)
         standard += String(repeating: "=", count: (4 - standard.utf8.count % 4) % 4)
         return Data(base64Encoded: standard).map { Array($0) }
     }

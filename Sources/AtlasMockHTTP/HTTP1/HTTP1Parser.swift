@@ -264,7 +264,7 @@ struct HTTP1Parser {
             return
         }
         let lowered = target.lowercased()
-        guard let schemeEnd = lowered.range(of: "://"),
+        guard let schemeEnd = lowered.firstRange(of: "://"),
             lowered[..<schemeEnd.lowerBound] == "http" || lowered[..<schemeEnd.lowerBound] == "https"
         else { throw .invalidRequestTarget }
         let rest = target[schemeEnd.upperBound...]

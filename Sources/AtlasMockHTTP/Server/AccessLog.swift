@@ -1,5 +1,4 @@
 import Dispatch
-import Foundation
 import HTTPTypes
 import Logging
 
@@ -18,7 +17,8 @@ public struct AccessLog: Sendable {
     ) {
         guard self.logger.logLevel <= .info else { return }
         let micros = (DispatchTime.now().uptimeNanoseconds &- started.uptimeNanoseconds) / 1000
-        let millis = String(format: "%.3f", Double(micros) / 1000)
+        let fraction = String(micros % 1000)
+        let millis = "\(micros / 1000).\(String(repeating: "0", count: 3 - fraction.count))\(fraction)"
         self.logger.info(
             "\(request.remoteAddress):\(request.remotePort) \(request.version.rawValue) \(request.head.method.rawValue) \(request.target) \(status) \(bodyBytes) \(millis)ms"
         )
