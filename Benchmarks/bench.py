@@ -56,9 +56,10 @@ class AtlasMock:
         self.host, port = line[len("http://"):].rsplit(":", 1)
         self.port = int(port)
 
-    def rss_kib(self):
+    def rss_kib(self, field="VmRSS"):
+        """Resident set now (VmRSS), or its peak so far (VmHWM)."""
         with open(f"/proc/{self.proc.pid}/status") as f:
-            return int(re.search(r"VmRSS:\s+(\d+)", f.read()).group(1))
+            return int(re.search(field + r":\s+(\d+)", f.read()).group(1))
 
     def stop(self):
         self.proc.send_signal(signal.SIGTERM)
@@ -416,12 +417,16 @@ def main():
         row("RSS idle MiB", f"{idle:.1f}", "", "", "≤ 16", yes(idle <= 16))
         fixture = os.path.join(work, "jobs.json")
         write_fixture(fixture, jobs)
-        loads, rss = [], []
+        loads, rss, peaks = [], [], []
         for _ in range(1 if q else 3):
             s = AtlasMock(opts.binary, ["--fixtures", os.path.join(ROOT, "fixtures/default"), "--fixtures", fixture])
             first_ok(s.host, s.port)
             loads.append(time.perf_counter() - s.started)
+            # Steady state: once serving, the server hands the parse's freed heap back (malloc_trim) in the
+            # background; the peak during the load is reported on its own row.
+            time.sleep(1)
             rss.append(s.rss_kib() / 1024)
+            peaks.append(s.rss_kib("VmHWM") / 1024)
             if len(loads) < (1 if q else 3):
                 s.stop()
         row(f"{jobs:,} jobs: load s (exec → first 200)", f"{statistics.median(loads):.2f}", "", "", "≤ 1",
@@ -443,7 +448,8 @@ def main():
         finally:
             s.stop()
         r = max(statistics.median(rss), after)
-        row(f"{jobs:,} jobs: RSS MiB (after load and paging)", f"{r:.1f}", "", "", "≤ 128", yes(r <= 128))
+        row(f"{jobs:,} jobs: RSS MiB (1 s after load, and after paging)", f"{r:.1f}", "", "", "≤ 128", yes(r <= 128))
+        row(f"{jobs:,} jobs: peak RSS MiB while loading", f"{statistics.median(peaks):.1f}")
 
     shutil.rmtree(work, ignore_errors=True)
     report(rows, opts, time.time() - wall)

@@ -34,6 +34,8 @@ public final class AtlasMockServer: Sendable {
     public func start() throws -> String {
         let address = try self.httpServer.start()
         self.boundAddress.withLock { $0 = address }
+        // The fixtures were parsed and indexed in `init`; the parse's garbage need not stay resident.
+        FreedMemory.returnToSystemSoon()
         return address.urlString
     }
 

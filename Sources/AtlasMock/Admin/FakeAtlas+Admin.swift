@@ -118,6 +118,7 @@ extension FakeAtlas {
             self.nonces.removeAll()
             self.admin.journal.removeAll()
         }
+        FreedMemory.returnToSystemSoon()
     }
 
     /// `POST /__admin/fixtures`: validated against the data being served, then added in one step.
@@ -136,6 +137,8 @@ extension FakeAtlas {
                 return Self.difference(merged, current)
             }
         }
+        // As after start-up: the parsed body and the replaced state are garbage now.
+        FreedMemory.returnToSystemSoon()
         return Self.adminJSON(200, .object(["added": Self.counts(added)]))
     }
 
@@ -163,6 +166,7 @@ extension FakeAtlas {
             self.store.replace(with: fixtures.dataset)
             self.admin.faults.replace(with: fixtures.faults)
         }
+        FreedMemory.returnToSystemSoon()
         return Self.adminJSON(200, .object(["loaded": Self.counts(fixtures)]))
     }
 

@@ -153,7 +153,7 @@ public final class HTTPServer: Sendable {
             return true
         }
         if burstEnded {
-            DispatchQueue.global(qos: .utility).async { FreedMemory.returnToSystem() }
+            FreedMemory.returnToSystemSoon()
         }
         self.runCompletionsIfDrained()
     }
