@@ -19,7 +19,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
         if let value { parts.append((name, value)) }
     }
     let written = parts.map { name, value in
-        let escaped = value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+        let escaped = value.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"")
         return "\(name)=\"\(escaped)\""
     }.joined(separator: ", ")
     precondition(DigestCredentials(headerValue: written[...]) == credentials, "round trip changed \(written)")
