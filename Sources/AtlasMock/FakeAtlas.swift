@@ -58,13 +58,13 @@ public final class FakeAtlas: HTTPHandler {
             style = (try? query.bool("pretty", default: false)) == true ? .pretty : .compact
             let principal = try self.authenticator.authenticate(
                 method: request.head.method.rawValue, target: request.target,
-                authorization: request.head.headerFields[.authorization])
+                authorization: request.head.headerFields.value(of: .authorization))
             try principal.checkAccessList(request.remoteAddress)
             try trace?.authenticated(as: principal)
             let (operation, parameters) = try self.route(request)
             trace?.operation = operation.name
             let version = try APIVersion.resolve(
-                APIVersion.requested(byAccept: request.head.headerFields[.accept]), available: operation.versions)
+                APIVersion.requested(byAccept: request.head.headerFields.value(of: .accept)), available: operation.versions)
             let now = self.clock.now()
             if operation.deprecated {
                 extraHeaders += self.deprecationHeaders

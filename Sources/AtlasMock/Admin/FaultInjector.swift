@@ -13,12 +13,26 @@ final class FaultInjector: Sendable {
     /// Invariant: `rules` and `initial` only change under the lock; `nextNumber` only grows, so generated ids
     /// never repeat within a run.
     private let state: Mutex<(rules: [FaultRule], initial: [FaultRule], nextNumber: Int)>
+    /// Whether `rules` is non-empty; stored under the lock by `changeRules` after every change, so `decide` can
+    /// skip the lock when there are none (every request asks, and most runs have no rules). A request racing an
+    /// admin call that adds the first rule is simply ordered before it.
+    private let hasRules = Atomic<Bool>(false)
 
     init(initial: [FaultRule]) {
         self.state = Mutex(([], [], 1))
-        self.state.withLock { state in
+        self.changeRules { state in
             state.initial = Self.assignIDs(initial, next: &state.nextNumber)
             state.rules = state.initial
+        }
+    }
+
+    private func changeRules<Result>(
+        _ body: (inout (rules: [FaultRule], initial: [FaultRule], nextNumber: Int)) -> Result
+    ) -> Result {
+        self.state.withLock { state in
+            let result = body(&state)
+            self.hasRules.store(!state.rules.isEmpty, ordering: .releasing)
+            return result
         }
     }
 
@@ -26,7 +40,7 @@ final class FaultInjector: Sendable {
 
     /// Adds `rules` after the existing ones and returns them with their ids; nil if an id is already in use.
     func add(_ rules: [FaultRule]) -> [FaultRule]? {
-        self.state.withLock { state in
+        self.changeRules { state in
             let used = Set(state.rules.map(\.id))
             guard rules.allSatisfy({ !used.contains($0.id) }) else { return nil }
             let added = Self.assignIDs(rules, next: &state.nextNumber)
@@ -36,12 +50,12 @@ final class FaultInjector: Sendable {
     }
 
     func replace(with rules: [FaultRule]) {
-        self.state.withLock { state in state.rules = Self.assignIDs(rules, next: &state.nextNumber) }
+        self.changeRules { state in state.rules = Self.assignIDs(rules, next: &state.nextNumber) }
     }
 
     /// Removes the rule with `id`; false if there is none.
     func remove(id: String) -> Bool {
-        self.state.withLock { state in
+        self.changeRules { state in
             guard let index = state.rules.firstIndex(where: { $0.id == id }) else { return false }
             state.rules.remove(at: index)
             return true
@@ -49,18 +63,19 @@ final class FaultInjector: Sendable {
     }
 
     func removeAll() {
-        self.state.withLock { $0.rules.removeAll() }
+        self.changeRules { $0.rules.removeAll() }
     }
 
     /// Back to the rules given at start, with their counts restored.
     func reset() {
-        self.state.withLock { $0.rules = $0.initial }
+        self.changeRules { $0.rules = $0.initial }
     }
 
     /// The first rule matching the request that wins its percentage roll; a rule limited to `times` matches
     /// is used up by it.
     func decide(method: String, path: Substring, principal: String) -> Decision? {
-        self.state.withLock { state in
+        guard self.hasRules.load(ordering: .acquiring) else { return nil }
+        return self.changeRules { state -> Decision? in
             for index in state.rules.indices {
                 let rule = state.rules[index]
                 guard rule.matches(method: method, path: path, principal: principal),

@@ -7,17 +7,23 @@ public struct Principal: Sendable, Equatable {
         case unrestricted
     }
 
-    public var identity: Identity
+    public let identity: Identity
     public var orgId: String?
     public var roles: RoleAssignments
     public var accessList: [AccessListEntry]
+    /// A short name for logs, the request journal, fault rules and the response cache (`apiKey:abcdefgh`); built
+    /// once, since each of those reads it per request.
+    public let name: String
 
-    /// A short name for logs and the request journal (`apiKey:abcdefgh`).
-    public var name: String {
-        switch self.identity {
-        case .apiKey(let key): return "apiKey:\(key)"
-        case .serviceAccount(let id): return "serviceAccount:\(id)"
-        case .unrestricted: return "unrestricted"
+    public init(identity: Identity, orgId: String?, roles: RoleAssignments, accessList: [AccessListEntry]) {
+        self.identity = identity
+        self.orgId = orgId
+        self.roles = roles
+        self.accessList = accessList
+        self.name = switch identity {
+        case .apiKey(let key): "apiKey:\(key)"
+        case .serviceAccount(let id): "serviceAccount:\(id)"
+        case .unrestricted: "unrestricted"
         }
     }
 

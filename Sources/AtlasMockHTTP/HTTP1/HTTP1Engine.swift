@@ -187,7 +187,7 @@ final class HTTP1Engine: ProtocolEngine {
             return io.close(flush: false)
         }
         let keepAlive = head.keepAlive && !self.draining
-            && !(response.head.headerFields[.connection]?.lowercased().contains("close") ?? false)
+            && !(response.head.headerFields.value(of: .connection)?.lowercased().contains("close") ?? false)
         let sendsBody = head.method != .head && HTTP1ResponseSerializer.allowsBody(response.head.status)
         HTTP1ResponseSerializer.write(
             response, keepAlive: keepAlive, requestVersion: head.version, includeBody: sendsBody, to: io)
