@@ -22,11 +22,14 @@ let package = Package(
         ),
         // glibc's malloc_trim (see FreedMemory.swift).
         .systemLibrary(name: "CGlibcMalloc"),
+        // Linux's epoll (see EventLoop.swift).
+        .systemLibrary(name: "CEpoll"),
         .target(
             name: "AtlasMockHTTP",
             dependencies: [
                 "CNghttp2",
                 .target(name: "CGlibcMalloc", condition: .when(platforms: [.linux])),
+                "CEpoll",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -5,9 +5,9 @@ import Logging
 /// One accepted TCP connection: owns the socket, moves bytes between it and a protocol engine, and enforces
 /// output backpressure. The engine is chosen by the first bytes: the HTTP/2 preface, or else HTTP/1.1.
 ///
-/// `@unchecked Sendable` invariant: every mutable property is touched only on `queue` (a serial queue per
-/// connection, so connections never contend with each other); the server may only call `start`,
-/// `beginGracefulShutdown` and `forceClose`, which hop onto `queue`. Members check it with `dispatchPrecondition`.
+/// `@unchecked Sendable` invariant: every mutable property is touched only on `queue` (its event loop's serial
+/// queue, shared with the loop's other connections); the server may only call `start`, `beginGracefulShutdown`
+/// and `forceClose`, which hop onto `queue`. Members check it with `dispatchPrecondition`.
 final class Connection: TimedConnectionIO, @unchecked Sendable {
     let queue: DispatchQueue
     let configuration: ServerConfiguration
@@ -41,7 +41,11 @@ final class Connection: TimedConnectionIO, @unchecked Sendable {
     private var engine: (any ProtocolEngine)?
     /// Input received before an engine was chosen (at most a preface's worth).
     private var undecided: [UInt8] = []
-    private let readSource: any DispatchSourceRead
+    private let loop: EventLoop
+    /// The loop registration that reports input; nil until `start` and after closing.
+    private var readToken: UInt64?
+    /// True while input is not wanted (see `updateReading`): readiness reports are ignored meanwhile, and input
+    /// that arrived is looked for when reading resumes.
     private var readSuspended = true
     /// Created when a write first hits a full socket; most connections never need one.
     private var writeSource: (any DispatchSourceWrite)?
@@ -60,13 +64,14 @@ final class Connection: TimedConnectionIO, @unchecked Sendable {
     private var outputOffset = 0
     private var engineWantsPause = false
     private var inputEnded = false
-    /// Sources whose cancel handler has yet to run; the descriptor is closed when it reaches zero, as
-    /// Dispatch requires, so a reused descriptor number never meets a stale source.
+    /// Sources whose cancel handler has yet to run, plus one for the loop registration; the descriptor is closed
+    /// when it reaches zero, as Dispatch requires, so a reused descriptor number never meets a stale source.
     private var liveSources = 1
 
     init(
-        fd: Int32, remote: SocketAddress, configuration: ServerConfiguration, handler: any HTTPHandler,
-        accessLog: AccessLog, logger: Logger, onClose: @escaping @Sendable (ObjectIdentifier) -> Void
+        fd: Int32, remote: SocketAddress, loop: EventLoop, configuration: ServerConfiguration,
+        handler: any HTTPHandler, accessLog: AccessLog, logger: Logger,
+        onClose: @escaping @Sendable (ObjectIdentifier) -> Void
     ) {
         self.fd = fd
         self.remoteAddress = remote.host
@@ -76,13 +81,8 @@ final class Connection: TimedConnectionIO, @unchecked Sendable {
         self.accessLog = accessLog
         self.logger = logger
         self.onClose = onClose
-        // A label-only queue targets Dispatch's overcommit pool, which on Linux starts a thread per busy queue:
-        // 64 busy connections meant ~64 threads on 2 cores, preempted while holding the store's lock and
-        // convoying on it (profile: `_MutexHandle._lockSlow` and futex/scheduler time > 30%). The default
-        // global queue runs at most one thread per core, which suffices because nothing on a connection
-        // queue blocks (fault delays use `asyncAfter`).
-        self.queue = DispatchQueue(label: "atlas-mock.connection", target: .global())
-        self.readSource = DispatchSource.makeReadSource(fileDescriptor: fd, queue: self.queue)
+        self.loop = loop
+        self.queue = loop.queue
     }
 
     // MARK: Server side
@@ -90,8 +90,14 @@ final class Connection: TimedConnectionIO, @unchecked Sendable {
     /// Starts reading; until the first bytes arrive the idle timeout applies.
     func start() {
         self.queue.async {
-            self.readSource.setEventHandler { self.readable() }
-            self.readSource.setCancelHandler { self.sourceCancelled() }
+            // Force-closed before it started: the descriptor is closed, and its number may be someone else's.
+            guard case .open = self.state else { return }
+            do {
+                self.readToken = try self.loop.register(self.fd) { self.readable() }
+            } catch {
+                self.logger.warning("connection \(self.remoteAddress):\(self.remotePort): \(error)")
+                return self.closeNow()
+            }
             self.updateReading()
             self.setTimer(self.configuration.idleTimeout) { self.close(flush: false) }
         }
@@ -297,12 +303,10 @@ final class Connection: TimedConnectionIO, @unchecked Sendable {
         }
         if shouldRead, self.readSuspended {
             self.readSuspended = false
-            self.readSource.resume()
-            // Bytes that arrived while suspended may have been announced already: look for them now.
+            // Bytes that arrived while suspended were announced then, and only then: look for them now.
             self.queue.async { self.readable() }
         } else if !shouldRead, !self.readSuspended {
             self.readSuspended = true
-            self.readSource.suspend()
         }
     }
 
@@ -442,12 +446,8 @@ final class Connection: TimedConnectionIO, @unchecked Sendable {
         self.timerDeadline = .distantFuture
         self.output = []
         self.pendingOutputBytes = 0
+        self.readSuspended = true
         // Dispatch objects must not be released suspended: resume before cancelling.
-        if self.readSuspended {
-            self.readSuspended = false
-            self.readSource.resume()
-        }
-        self.readSource.cancel()
         if let writeSource = self.writeSource {
             if self.writeSuspended {
                 self.writeSuspended = false
@@ -457,6 +457,13 @@ final class Connection: TimedConnectionIO, @unchecked Sendable {
         }
         self.timer?.cancel()
         self.stallTimer?.cancel()
+        if let token = self.readToken {
+            self.readToken = nil
+            self.loop.deregister(self.fd, token: token)
+        }
+        // The registration's share of `liveSources`, released at once: unlike a Dispatch source it has no
+        // cancel handler to wait for. A connection closed before `start` registered it never had one.
+        self.sourceCancelled()
     }
 
     private func sourceCancelled() {

@@ -13,6 +13,9 @@ public final class HTTPServer: Sendable {
 
     private struct State {
         var listener: Listener?
+        /// One per core, created by `start`; connections are spread over them in turn.
+        var loops: [EventLoop] = []
+        var nextLoop = 0
         var stopped = false
         var connections: [ObjectIdentifier: Connection] = [:]
         var shutdownCompletions: [@Sendable () -> Void] = []
@@ -39,11 +42,18 @@ public final class HTTPServer: Sendable {
         self.state.withLock { state in
             precondition(state.listener == nil && !state.stopped, "HTTPServer.start() called twice or after shutdown")
         }
+        // As many loops as cores: each loop's connections are served one at a time, on one thread.
+        let loops = try (0..<max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))).map { index throws(SyscallError) in
+            try EventLoop(label: "atlas-mock.loop\(index)")
+        }
         let listener = try Listener(host: self.configuration.host, port: self.configuration.port, logger: self.logger) {
             [weak self] fd, remote in
             self?.accepted(fd: fd, remote: remote)
         }
-        self.state.withLock { $0.listener = listener }
+        self.state.withLock { state in
+            state.listener = listener
+            state.loops = loops
+        }
         listener.start()
         self.logger.info("listening on \(listener.address.urlString)")
         return listener.address
@@ -116,8 +126,10 @@ public final class HTTPServer: Sendable {
     private func accepted(fd: Int32, remote: SocketAddress) {
         let connection = self.state.withLock { state -> Connection? in
             guard !state.stopped, state.connections.count < self.configuration.maxConnections else { return nil }
+            let loop = state.loops[state.nextLoop]
+            state.nextLoop = (state.nextLoop + 1) % state.loops.count
             let connection = Connection(
-                fd: fd, remote: remote, configuration: self.configuration, handler: self.handler,
+                fd: fd, remote: remote, loop: loop, configuration: self.configuration, handler: self.handler,
                 accessLog: self.accessLog, logger: self.logger
             ) { [weak self] id in
                 self?.closed(id)
