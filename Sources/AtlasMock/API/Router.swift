@@ -21,6 +21,8 @@ struct Router: Sendable {
     }
 
     private var routes: [Route] = []
+    /// The most segments any route has.
+    private var longestRoute = 0
 
     mutating func add(_ method: String, _ template: String, _ operation: Operation) {
         let segments = template.split(separator: "/").map { piece -> Segment in
@@ -28,6 +30,7 @@ struct Router: Sendable {
                 ? .parameter(String(piece.dropFirst().dropLast())) : .literal(Array(piece.utf8))
         }
         self.routes.append(Route(method: method, segments: segments, operation: operation))
+        self.longestRoute = max(self.longestRoute, segments.count)
     }
 
     /// Works on the path's bytes and makes a `String` only for the captured parameters of the route that matched:
@@ -35,9 +38,14 @@ struct Router: Sendable {
     func match(method: String, path: Substring) -> Match {
         guard path.utf8.first == UInt8(ascii: "/") else { return .notFound }
         var segments: [Substring] = []
-        for piece in path.utf8.dropFirst().split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false) {
-            guard let decoded = QueryParameters.percentDecodePath(Substring(piece)) else { return .notFound }
+        segments.reserveCapacity(self.longestRoute)
+        var rest = path.utf8.dropFirst()
+        while true {
+            let end = rest.firstIndex(of: UInt8(ascii: "/")) ?? rest.endIndex
+            guard let decoded = QueryParameters.percentDecodePath(Substring(rest[..<end])) else { return .notFound }
             segments.append(decoded)
+            guard end < rest.endIndex else { break }
+            rest = rest[rest.index(after: end)...]
         }
         var allowed: [String] = []
         for route in self.routes where route.segments.count == segments.count {
@@ -52,7 +60,7 @@ struct Router: Sendable {
                 allowed.append(route.method)
                 continue
             }
-            var parameters: [String: String] = [:]
+            var parameters = [String: String](minimumCapacity: route.segments.count)
             for case (.parameter(let name), let value) in zip(route.segments, segments) {
                 parameters[name] = String(value)
             }
