@@ -151,6 +151,25 @@ struct AuthenticationTests {
         #expect(atlas.send(self.path, headers: headers).head.status.code == 401)
     }
 
+    /// RFC 9110 §11.1: the scheme is case-insensitive, for Bearer and Digest alike; other schemes never pass.
+    @Test func authSchemesAreCaseInsensitive() throws {
+        let atlas = TestData.atlas()
+        let token = try #require(try self.token(atlas).json()["access_token"] as? String)
+        var headers = self.accept
+        for scheme in ["bearer", "BEARER", "bEaReR"] {
+            headers[.authorization] = "\(scheme) \(token)"
+            #expect(atlas.send(self.path, headers: headers).head.status.code == 200, "\(scheme)")
+        }
+        headers[.authorization] = "Bearers \(token)"
+        #expect(atlas.send(self.path, headers: headers).head.status.code == 401)
+        let nonce = try #require(DigestTestClient.nonce(in: atlas.send(self.path).header("WWW-Authenticate") ?? ""))
+        let digest = DigestTestClient.authorization(
+            method: "GET", uri: self.path, user: "reader", password: "reader-secret", nonce: nonce, nc: 1)
+        #expect(digest.hasPrefix("Digest "))
+        headers[.authorization] = "DIGEST " + digest.dropFirst("Digest ".count)
+        #expect(atlas.send(self.path, headers: headers).head.status.code == 200)
+    }
+
     @Test func tokensExpireAfterAnHourOnTheServerClock() throws {
         let atlas = TestData.atlas()
         let token = try #require(try self.token(atlas).json()["access_token"] as? String)

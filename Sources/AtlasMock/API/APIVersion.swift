@@ -72,17 +72,11 @@ struct APIVersion: Comparable, Hashable, Sendable, CustomStringConvertible {
 
     /// `lowercase` must be lower-case ASCII; media types compare case-insensitively (RFC 9110 §8.3.1).
     private static func hasPrefix(_ text: Substring, _ lowercase: [UInt8]) -> Bool {
-        Self.equalIgnoringASCIICase(text.utf8.prefix(lowercase.count), lowercase)
+        text.utf8.prefix(lowercase.count).equalsIgnoringASCIICase(lowercase)
     }
 
     private static func hasSuffix(_ text: Substring, _ lowercase: [UInt8]) -> Bool {
-        Self.equalIgnoringASCIICase(text.utf8.suffix(lowercase.count), lowercase)
-    }
-
-    private static func equalIgnoringASCIICase(_ bytes: Substring.UTF8View.SubSequence, _ lowercase: [UInt8]) -> Bool {
-        bytes.elementsEqual(lowercase) { byte, expected in
-            (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte | 0x20 == expected : byte == expected
-        }
+        text.utf8.suffix(lowercase.count).equalsIgnoringASCIICase(lowercase)
     }
 
     /// The version that serves a request for `requested`: the newest of `available` on or before it

@@ -39,10 +39,12 @@ struct Router: Sendable {
         guard path.utf8.first == UInt8(ascii: "/") else { return .notFound }
         var segments: [Substring] = []
         segments.reserveCapacity(self.longestRoute)
+        let encoded = path.utf8.contains(UInt8(ascii: "%"))
         var rest = path.utf8.dropFirst()
         while true {
             let end = rest.firstIndex(of: UInt8(ascii: "/")) ?? rest.endIndex
-            guard let decoded = QueryParameters.percentDecodePath(Substring(rest[..<end])) else { return .notFound }
+            let piece = Substring(rest[..<end])
+            guard let decoded = encoded ? QueryParameters.percentDecodePath(piece) : piece else { return .notFound }
             segments.append(decoded)
             guard end < rest.endIndex else { break }
             rest = rest[rest.index(after: end)...]

@@ -14,16 +14,20 @@ struct Authenticator: Sendable {
 
     func authenticate(method: String, target: String, authorization: String?) throws(AtlasFailure) -> Principal {
         if self.mode == .off { return .unrestricted }
-        guard let authorization, let space = authorization.firstIndex(of: " ") else {
+        // Byte-wise: a `Character` search and a lower-cased copy of the scheme showed in the benchmark profile.
+        guard let authorization, let space = authorization.utf8.firstIndex(of: UInt8(ascii: " ")) else {
             throw .authenticationRequired(stale: false)
         }
-        let scheme = authorization[..<space].lowercased()
-        let value = authorization[authorization.index(after: space)...]
-        switch scheme {
-        case "digest": return try self.digest(method: method, target: target, value: value)
-        case "bearer": return try self.bearer(String(value.trimmingOptionalWhitespace()))
-        default: throw .authenticationRequired(stale: false)
+        let scheme = authorization[..<space]
+        let value = authorization[authorization.utf8.index(after: space)...]
+        // Schemes are case-insensitive (RFC 9110 §11.1).
+        if scheme.utf8.equalsIgnoringASCIICase("digest".utf8) {
+            return try self.digest(method: method, target: target, value: value)
         }
+        if scheme.utf8.equalsIgnoringASCIICase("bearer".utf8) {
+            return try self.bearer(String(value.trimmingOptionalWhitespace()))
+        }
+        throw .authenticationRequired(stale: false)
     }
 
     private func digest(method: String, target: String, value: Substring) throws(AtlasFailure) -> Principal {
