@@ -93,7 +93,41 @@ struct TenantRestoreListTests {
         #expect(response.header("Content-Type") == "application/vnd.atlas.2023-01-01+json;charset=utf-8")
     }
 
-    @Test(arguments: ["application/json", "*/*", "application/vnd.atlas.2022-12-31+json", "application/vnd.atlas.2024-02-30+json"])
+    /// Path segments are matched after percent-decoding, literal segments and parameters alike; `+` stays a plus.
+    @Test func percentEncodedPathsMatchTheirDecodedRoute() throws {
+        let atlas = TestData.atlas()
+        let encoded = "/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/clusters/Cluster%30/backup/tenant/restore%73"
+        let response = self.owner(atlas, encoded)
+        #expect(response.head.status.code == 200)
+        // Links echo the target as sent; the jobs are those of Cluster0.
+        let results = try #require(try response.json()["results"] as? [[String: Any]])
+        let expected = try #require(try self.owner(atlas, self.path).json()["results"] as? [[String: Any]])
+        #expect(results.map { $0["id"] as? String } == expected.map { $0["id"] as? String })
+        #expect(results.count == 3)
+        // `+` is not a space in a path: `Cluster+0` is a name outside the cluster-name pattern.
+        let plus = self.owner(atlas, "/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/clusters/Cluster+0/backup/tenant/restores")
+        #expect(plus.head.status.code == 400)
+        #expect(String(decoding: plus.body, as: UTF8.self).contains("INVALID_PATH_PARAMETER"))
+        #expect(self.owner(atlas, "/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/clusters/Cluster0/backup/tenant/restores/").head.status.code == 404)
+        #expect(self.owner(atlas, "/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/clusters/%ZZ/backup/tenant/restores").head.status.code == 404)
+    }
+
+    /// Accept is a list (RFC 9110 §12.5.1): media types compare case-insensitively, parameters and optional
+    /// whitespace are ignored, and the newest Atlas version listed is the one asked for.
+    @Test(arguments: [
+        "text/plain, application/vnd.atlas.2023-01-01+json;q=0.9", " APPLICATION/VND.ATLAS.2023-01-01+JSON\t",
+        "application/vnd.atlas.2022-01-01+json,application/vnd.atlas.2024-05-30+json", "*/*;q=0.1,\tapplication/vnd.atlas.2023-02-28+json",
+    ])
+    func acceptListsNameTheNewestVersion(accept: String) {
+        let response = self.owner(TestData.atlas(), self.path, accept: accept)
+        #expect(response.head.status.code == 200)
+        #expect(response.header("Content-Type") == "application/vnd.atlas.2023-01-01+json;charset=utf-8")
+    }
+
+    @Test(arguments: [
+        "application/json", "*/*", "application/vnd.atlas.2022-12-31+json", "application/vnd.atlas.2024-02-30+json",
+        "application/vnd.atlas.2023-1-01+json", "application/vnd.atlas.+json", ", ,", "",
+    ])
     func missingEarlierOrMalformedVersionsAre406(accept: String) {
         let response = self.owner(TestData.atlas(), self.path, accept: accept)
         #expect(response.head.status.code == 406)

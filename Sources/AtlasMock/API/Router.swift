@@ -34,27 +34,50 @@ struct Router: Sendable {
     }
 
     /// Works on the path's bytes and makes a `String` only for the captured parameters of the route that matched:
-    /// splitting into `Character`s and building a `String` per segment was 11% of a list request's CPU time.
+    /// splitting into `Character`s and building a `String` per segment was 11% of a list request's CPU time, and
+    /// scanning through `Substring.UTF8View` indices a further 5%.
     func match(method: String, path: Substring) -> Match {
-        guard path.utf8.first == UInt8(ascii: "/") else { return .notFound }
-        var segments: [Substring] = []
-        segments.reserveCapacity(self.longestRoute)
-        let encoded = path.utf8.contains(UInt8(ascii: "%"))
-        var rest = path.utf8.dropFirst()
-        while true {
-            let end = rest.firstIndex(of: UInt8(ascii: "/")) ?? rest.endIndex
-            let piece = Substring(rest[..<end])
-            guard let decoded = encoded ? QueryParameters.percentDecodePath(piece) : piece else { return .notFound }
-            segments.append(decoded)
-            guard end < rest.endIndex else { break }
-            rest = rest[rest.index(after: end)...]
+        var path = path
+        // A native string's own UTF-8 storage: no copy.
+        return path.withUTF8 { bytes in
+            guard bytes.first == UInt8(ascii: "/") else { return .notFound }
+            let raw = Self.segments(of: bytes)
+            guard raw.count <= self.longestRoute else { return .notFound }
+            guard bytes.contains(UInt8(ascii: "%")) else {
+                return self.match(method: method, bytes: bytes, segments: raw)
+            }
+            // Percent escapes (rare): match the decoded segments, laid end to end in a buffer of their own.
+            var decoded: [UInt8] = []
+            var segments: [Range<Int>] = []
+            for range in raw {
+                let piece = Substring(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
+                guard let text = QueryParameters.percentDecodePath(piece) else { return .notFound }
+                segments.append(decoded.count..<decoded.count + text.utf8.count)
+                decoded.append(contentsOf: text.utf8)
+            }
+            return decoded.withUnsafeBufferPointer { self.match(method: method, bytes: $0, segments: segments) }
         }
+    }
+
+    /// The byte ranges between the slashes of `path`, which starts with one.
+    private static func segments(of path: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
+        var segments: [Range<Int>] = []
+        var start = 1
+        for index in 1..<path.count where path[index] == UInt8(ascii: "/") {
+            segments.append(start..<index)
+            start = index + 1
+        }
+        segments.append(start..<path.count)
+        return segments
+    }
+
+    private func match(method: String, bytes: UnsafeBufferPointer<UInt8>, segments: [Range<Int>]) -> Match {
         var allowed: [String] = []
         for route in self.routes where route.segments.count == segments.count {
-            let matches = zip(route.segments, segments).allSatisfy { segment, value in
+            let matches = zip(route.segments, segments).allSatisfy { segment, range in
                 switch segment {
-                case .literal(let literal): value.utf8.elementsEqual(literal)
-                case .parameter: !value.isEmpty
+                case .literal(let literal): UnsafeBufferPointer(rebasing: bytes[range]).elementsEqual(literal)
+                case .parameter: !range.isEmpty
                 }
             }
             guard matches else { continue }
@@ -63,8 +86,8 @@ struct Router: Sendable {
                 continue
             }
             var parameters = [String: String](minimumCapacity: route.segments.count)
-            for case (.parameter(let name), let value) in zip(route.segments, segments) {
-                parameters[name] = String(value)
+            for case (.parameter(let name), let range) in zip(route.segments, segments) {
+                parameters[name] = String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
             }
             return .operation(route.operation, parameters: parameters)
         }
