@@ -57,7 +57,7 @@ public struct FaultRule: Sendable, Equatable {
     func matches(method: String, path: Substring, principal: String) -> Bool {
         if let wanted = self.method, wanted.uppercased() != method { return false }
         if let wanted = self.principal, wanted != principal { return false }
-        return Glob.matches(pattern: Array(self.path.utf8)[...], Array(path.utf8)[...])
+        return Glob.matches(pattern: self.path, path: path)
     }
 
     /// The failure a matching request gets, if the rule answers with an error.
