@@ -208,11 +208,10 @@ final class Connection: TimedConnectionIO, @unchecked Sendable {
 
     func continueLater(_ work: @escaping () -> Void) {
         dispatchPrecondition(condition: .onQueue(self.queue))
-        // An `async` onto our own serial queue would run in the same drain, before any other connection. Going
-        // through the global queue first puts this connection behind every queue already waiting for a thread.
-        let queue = self.queue
+        // The loop's queue is shared by its connections and runs its work in order: whatever they queued
+        // (readiness batches, replies, timers) goes first. `work` stays on `queue`, hence the unchecked transfer.
         let work = UnsafeTransfer(work)
-        DispatchQueue.global().async { queue.async { work.value() } }
+        self.queue.async { work.value() }
     }
 
     // MARK: Input

@@ -7,7 +7,8 @@ import Synchronization
 /// The connection owns the socket; the engine owns the protocol state. Neither outlives the other's
 /// use: the connection keeps its engine strongly, the engine keeps the connection weakly.
 protocol ConnectionIO: AnyObject {
-    /// The connection's serial queue; all protocol state lives on it.
+    /// The serial queue the connection is confined to (its event loop's, shared with other connections); all
+    /// protocol state lives on it.
     var queue: DispatchQueue { get }
     var configuration: ServerConfiguration { get }
     var handler: any HTTPHandler { get }
@@ -29,7 +30,7 @@ protocol ConnectionIO: AnyObject {
     /// Hands the connection to another engine (prior-knowledge HTTP/2, or `Upgrade: h2c`);
     /// `leftover` is input the old engine received but did not consume, fed to the new one first.
     func replaceEngine(with engine: any ProtocolEngine, leftover: [UInt8])
-    /// Runs `work` on `queue` once the connections already waiting for a worker thread have had their turn:
+    /// Runs `work` on `queue` after whatever other connections have already queued there (their turns):
     /// how an engine holding more work than one turn's share (pipelined requests) lets the others go first.
     func continueLater(_ work: @escaping () -> Void)
 }
