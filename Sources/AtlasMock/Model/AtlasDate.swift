@@ -11,8 +11,9 @@ enum AtlasDate {
         // Written digit by digit: every served job carries several dates, and `String(format:)` (CFString,
         // CVarArg boxing) was 12% of a list request's CPU time in the benchmark profile.
         guard (0...9999).contains(parts.tm_year + 1900) else {
-            return "\(padded(parts.tm_year + 1900, 4))-\(padded(parts.tm_mon + 1, 2))-\(padded(parts.tm_mday, 2))T"
-                + "\(padded(parts.tm_hour, 2)):\(padded(parts.tm_min, 2)):\(padded(parts.tm_sec, 2))Z"
+            return "\((parts.tm_year + 1900).zeroPadded(4))-\((parts.tm_mon + 1).zeroPadded(2))-"
+                + "\(parts.tm_mday.zeroPadded(2))T\(parts.tm_hour.zeroPadded(2)):\(parts.tm_min.zeroPadded(2)):"
+                + "\(parts.tm_sec.zeroPadded(2))Z"
         }
         var text = [UInt8](repeating: UInt8(ascii: "0"), count: 20)
         func put(_ value: Int32, at end: Int, digits: Int) {
@@ -35,12 +36,6 @@ enum AtlasDate {
         text[16] = UInt8(ascii: ":")
         text[19] = UInt8(ascii: "Z")
         return String(decoding: text, as: UTF8.self)
-    }
-
-    /// `value` in decimal, zero-padded to `digits` (a minus sign, if any, comes first).
-    private static func padded(_ value: Int32, _ digits: Int) -> String {
-        let magnitude = String(value.magnitude)
-        return (value < 0 ? "-" : "") + String(repeating: "0", count: max(0, digits - magnitude.count)) + magnitude
     }
 
     static func parse(_ text: String) -> Date? {
@@ -67,8 +62,8 @@ enum AtlasDate {
         gmtime_r(&seconds, &parts)
         let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        let time = "\(padded(parts.tm_year + 1900, 4)) \(padded(parts.tm_hour, 2)):\(padded(parts.tm_min, 2)):"
-            + "\(padded(parts.tm_sec, 2)) GMT"
+        let time = "\((parts.tm_year + 1900).zeroPadded(4)) \(parts.tm_hour.zeroPadded(2)):"
+            + "\(parts.tm_min.zeroPadded(2)):\(parts.tm_sec.zeroPadded(2)) GMT"
         return "\(days[Int(parts.tm_wday)]), \(parts.tm_mday) \(months[Int(parts.tm_mon)]) " + time
     }
 }

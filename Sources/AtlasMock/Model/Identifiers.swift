@@ -35,18 +35,13 @@ enum Identifiers {
             value &+= 1
             return value & 0xFF_FFFF
         }
-        return Self.hex(UInt32(truncatingIfNeeded: timestamp), digits: 8) + Self.processBytes
-            + Self.hex(counter, digits: 6)
+        return UInt32(truncatingIfNeeded: timestamp).zeroPadded(8, radix: 16) + Self.processBytes
+            + counter.zeroPadded(6, radix: 16)
     }
 
-    private static let processBytes: String = (0..<5).map { _ in Self.hex(UInt32.random(in: 0...255), digits: 2) }
+    private static let processBytes: String = (0..<5).map { _ in UInt8.random(in: 0...255).zeroPadded(2, radix: 16) }
         .joined()
 
-    /// Lower-case hex, zero-padded to `digits`.
-    private static func hex(_ value: UInt32, digits: Int) -> String {
-        let text = String(value, radix: 16)
-        return String(repeating: "0", count: max(0, digits - text.count)) + text
-    }
     /// Invariant: incremented under the lock for every id, so ids made in the same second never collide.
     private static let counter = Mutex<UInt32>(UInt32.random(in: 0...0xFF_FFFF))
 }
