@@ -9,12 +9,8 @@ struct CalendarDay: OptionValue {
     private static let style = Date.ISO8601FormatStyle().year().month().day()
     let setting: Date
 
-    init(setting: Date) { self.setting = setting }
-    init?(argument: String) {
-        guard argument.count == 10, Self.isCalendarDate(argument), let date = try? Self.style.parse(argument) else {
-            return nil
-        }
-        self.setting = date
+    static func parse(_ text: String) -> Date? {
+        text.count == 10 && Self.isCalendarDate(text) ? try? Self.style.parse(text) : nil
     }
 
     var defaultValueDescription: String { Self.style.format(self.setting) }
@@ -39,20 +35,15 @@ enum ClockStart: OptionValue {
     var setting: Self { self }
     init(setting: Self) { self = setting }
 
-    init?(argument: String) {
-        if argument == "now" {
-            self = .now
-        } else if let sign = argument.first, sign == "+" || sign == "-", let unit = argument.last,
-            let perUnit = Self.secondsPerUnit[unit], let amount = Double(argument.dropFirst().dropLast())
+    static func parse(_ text: String) -> Self? {
+        if text == "now" { return .now }
+        if let sign = text.first, sign == "+" || sign == "-", let unit = text.last,
+            let perUnit = Self.secondsPerUnit[unit], let amount = Double(text.dropFirst().dropLast())
         {
-            self = .offset(seconds: (sign == "-" ? -amount : amount) * perUnit)
-        } else if CalendarDay.isCalendarDate(String(argument.prefix(10))),
-            let date = try? Date.ISO8601FormatStyle().parse(argument)
-        {
-            self = .instant(date)
-        } else {
-            return nil
+            return .offset(seconds: (sign == "-" ? -amount : amount) * perUnit)
         }
+        guard CalendarDay.isCalendarDate(String(text.prefix(10))) else { return nil }
+        return (try? Date.ISO8601FormatStyle().parse(text)).map { .instant($0) }
     }
 
     var defaultValueDescription: String {

@@ -3,17 +3,23 @@ import AtlasMock
 import AtlasMockHTTP
 import Dispatch
 
-/// The type of a serve option's value: `init?(argument:)` parses a flag's or variable's text, `setting` is what
-/// goes into `ServeSettings`, and `init(setting:)` turns a default back into a value to show in help.
+/// The type of a serve option's value: `parse` reads a flag's or variable's text, `setting` is what goes into
+/// `ServeSettings`, and `init(setting:)` turns a default back into a value to show in help.
 protocol OptionValue: ExpressibleByArgument {
     associatedtype Setting
-    /// Finishes the error `'TEXT' is not …` for text `init?(argument:)` refuses.
+    /// Finishes the error `'TEXT' is not …` for text `parse` refuses.
     static var expected: String { get }
+    static func parse(_ text: String) -> Setting?
     var setting: Setting { get }
     init(setting: Setting)
 }
 
 extension OptionValue {
+    init?(argument: String) {
+        guard let setting = Self.parse(argument) else { return nil }
+        self.init(setting: setting)
+    }
+
     var defaultValueDescription: String { String(describing: self.setting) }
 }
 
@@ -44,23 +50,13 @@ struct Given<Value: OptionValue>: ExpressibleByArgument {
 struct Host: OptionValue {
     static let expected = "a host"
     let setting: String
-
-    init(setting: String) { self.setting = setting }
-    init?(argument: String) {
-        guard !argument.isEmpty else { return nil }
-        self.setting = argument
-    }
+    static func parse(_ text: String) -> String? { text.isEmpty ? nil : text }
 }
 
 struct Port: OptionValue {
     static let expected = "a port (0-65535)"
     let setting: Int
-
-    init(setting: Int) { self.setting = setting }
-    init?(argument: String) {
-        guard let port = Int(argument), (0...65535).contains(port) else { return nil }
-        self.setting = port
-    }
+    static func parse(_ text: String) -> Int? { Int(text).flatMap { (0...65535).contains($0) ? $0 : nil } }
 }
 
 /// The prefix of `links` hrefs; without a trailing slash, because paths are appended to it as they are.
@@ -68,61 +64,35 @@ struct BaseURL: OptionValue {
     static let expected = "an http(s) URL without a trailing slash"
     let setting: String
 
-    init(setting: String) { self.setting = setting }
-    init?(argument: String) {
-        guard argument.hasPrefix("http://") || argument.hasPrefix("https://"), !argument.hasSuffix("/") else {
-            return nil
-        }
-        self.setting = argument
+    static func parse(_ text: String) -> String? {
+        (text.hasPrefix("http://") || text.hasPrefix("https://")) && !text.hasSuffix("/") ? text : nil
     }
 }
 
 struct Token: OptionValue {
     static let expected = "a non-empty token"
     let setting: String
-
-    init(setting: String) { self.setting = setting }
-    init?(argument: String) {
-        guard !argument.isEmpty else { return nil }
-        self.setting = argument
-    }
+    static func parse(_ text: String) -> String? { text.isEmpty ? nil : text }
 }
 
-/// A whole number in `1...`; `JournalSize` caps it where each unit costs memory.
 struct PositiveCount: OptionValue {
     static let expected = "a positive whole number"
     let setting: Int
-
-    init(setting: Int) { self.setting = setting }
-    init?(argument: String) {
-        guard let count = Int(argument), count > 0 else { return nil }
-        self.setting = count
-    }
+    static func parse(_ text: String) -> Int? { Int(text).flatMap { $0 > 0 ? $0 : nil } }
 }
 
 /// How many requests the journal keeps; capped because each is held in memory with its body.
 struct JournalSize: OptionValue {
     static let expected = "a whole number from 1 to 1000000"
     let setting: Int
-
-    init(setting: Int) { self.setting = setting }
-    init?(argument: String) {
-        guard let count = Int(argument), (1...1_000_000).contains(count) else { return nil }
-        self.setting = count
-    }
+    static func parse(_ text: String) -> Int? { Int(text).flatMap { (1...1_000_000).contains($0) ? $0 : nil } }
 }
 
 /// A positive, possibly fractional, number of seconds.
 struct PositiveSeconds: OptionValue {
     static let expected = "a positive number of seconds"
     let setting: Double
-
-    init(setting: Double) { self.setting = setting }
-    init?(argument: String) {
-        guard let seconds = Double(argument), seconds > 0 else { return nil }
-        self.setting = seconds
-    }
-
+    static func parse(_ text: String) -> Double? { Double(text).flatMap { $0 > 0 ? $0 : nil } }
     var defaultValueDescription: String { Seconds.text(self.setting) }
 }
 
@@ -131,10 +101,8 @@ struct Seconds: OptionValue {
     static let expected = "a non-negative number of seconds"
     let setting: DispatchTimeInterval
 
-    init(setting: DispatchTimeInterval) { self.setting = setting }
-    init?(argument: String) {
-        guard let seconds = Double(argument), seconds >= 0 else { return nil }
-        self.setting = .milliseconds(Int(seconds * 1000))
+    static func parse(_ text: String) -> DispatchTimeInterval? {
+        Double(text).flatMap { $0 >= 0 ? .milliseconds(Int($0 * 1000)) : nil }
     }
 
     var defaultValueDescription: String {
@@ -159,11 +127,10 @@ struct RestorePhases: OptionValue {
     static let expected = "three non-negative seconds like 2,3,10"
     let setting: RestorePhaseDurations
 
-    init(setting: RestorePhaseDurations) { self.setting = setting }
-    init?(argument: String) {
-        let parts = argument.split(separator: ",").compactMap { Double($0.trimmingOptionalWhitespace()) }
+    static func parse(_ text: String) -> RestorePhaseDurations? {
+        let parts = text.split(separator: ",").compactMap { Double($0.trimmingOptionalWhitespace()) }
         guard parts.count == 3, parts.allSatisfy({ $0 >= 0 }) else { return nil }
-        self.setting = RestorePhaseDurations(pending: parts[0], queued: parts[1], running: parts[2])
+        return RestorePhaseDurations(pending: parts[0], queued: parts[1], running: parts[2])
     }
 
     var defaultValueDescription: String {
@@ -177,12 +144,11 @@ struct OnOff: OptionValue {
     static let expected = "true or false"
     let setting: Bool
 
-    init(setting: Bool) { self.setting = setting }
-    init?(argument: String) {
-        switch argument.lowercased() {
-        case "1", "true", "yes", "on": self.setting = true
-        case "0", "false", "no", "off": self.setting = false
-        default: return nil
+    static func parse(_ text: String) -> Bool? {
+        switch text.lowercased() {
+        case "1", "true", "yes", "on": true
+        case "0", "false", "no", "off": false
+        default: nil
         }
     }
 
@@ -193,10 +159,7 @@ struct OnOff: OptionValue {
 struct PathList: OptionValue {
     static let expected = "paths separated by ':'"
     let setting: [String]
-
-    init(setting: [String]) { self.setting = setting }
-    init(argument: String) { self.setting = argument.split(separator: ":").map(String.init) }
-
+    static func parse(_ text: String) -> [String]? { text.split(separator: ":").map(String.init) }
     var defaultValueDescription: String { self.setting.joined(separator: ":") }
 }
 
@@ -206,14 +169,9 @@ struct Choice<Setting: RawRepresentable & CaseIterable>: OptionValue where Setti
         let names = Setting.allCases.map(\.rawValue)
         return names.count == 2 ? names.joined(separator: " or ") : "one of " + names.joined(separator: ", ")
     }
+    static var allValueStrings: [String] { Setting.allCases.map(\.rawValue) }
     let setting: Setting
 
-    init(setting: Setting) { self.setting = setting }
-    init?(argument: String) {
-        guard let setting = Setting(rawValue: argument) else { return nil }
-        self.setting = setting
-    }
-
+    static func parse(_ text: String) -> Setting? { Setting(rawValue: text) }
     var defaultValueDescription: String { self.setting.rawValue }
-    static var allValueStrings: [String] { Setting.allCases.map(\.rawValue) }
 }
