@@ -107,8 +107,8 @@ extension FixtureLoader {
     static func faultRules(json: [UInt8], source: String) throws(FixtureErrors) -> [FaultRule] {
         try Self.decode(json: json, source: source) { reader, diagnostics throws(JSONSyntaxError) in
             if try reader.kind() == .array {
-                let codec = FieldCodec<[Located<FaultRule.Declaration>]>.located(FaultRule.schema, type: "array")
-                return try codec.decode(&reader, &diagnostics, "$")?.compactMap(\.record.rule) ?? []
+                let codec = FieldCodec<LocatedRecords<FaultRule.Declaration>>.records(FaultRule.schema, type: "array")
+                return try codec.decode(&reader, &diagnostics, "$")?.records.compactMap(\.rule) ?? []
             }
             return try FaultRule.schema.decode(&reader, at: "$", &diagnostics)?.rule.map { [$0] } ?? []
         }

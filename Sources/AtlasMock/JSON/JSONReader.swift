@@ -42,6 +42,10 @@ struct JSONReader {
     let bytes: UnsafeBufferPointer<UInt8>
     /// The read position; decoders may move it back to a value they saw earlier (`ResourceSchema`).
     var index = 0
+    /// How many elements the array at the read position has, when a decoder already stepped over it once
+    /// (`ResourceSchema` locates members before reading them) and said so: lets the reader of a large array
+    /// allocate it once. Nil when unknown.
+    var elementCountHint: Int?
     private var depth = 0
     /// Which bytes below 0x20 occur at all. Outside strings only tab, LF and CR may, so compact JSON needs no
     /// per-string scan, pretty JSON only a `memchr` for those three, and a byte loop runs only when others occur.
@@ -206,16 +210,24 @@ struct JSONReader {
         guard try self.literal("null") else { throw self.failure("unexpected character") }
     }
 
-    /// Steps over the next value, checking its syntax.
-    mutating func skipValue() throws(JSONSyntaxError) {
+    /// Steps over the next value, checking its syntax; returns the element count when it was an array.
+    @discardableResult
+    mutating func skipValue() throws(JSONSyntaxError) -> Int? {
         switch try self.kind() {
-        case .object: try self.readObject { reader, _ throws(JSONSyntaxError) in try reader.skipValue() }
-        case .array: try self.readArray { reader, _ throws(JSONSyntaxError) in try reader.skipValue() }
+        case .object: try self.readObject { reader, _ throws(JSONSyntaxError) in _ = try reader.skipValue() }
+        case .array:
+            var count = 0
+            try self.readArray { reader, _ throws(JSONSyntaxError) in
+                try reader.skipValue()
+                count += 1
+            }
+            return count
         case .string: _ = try self.string()
         case .number: _ = try self.readNumber()
         case .bool: _ = try self.readBool()
         case .null: try self.readNull()
         }
+        return nil
     }
 
     /// Reads the next value as a tree (for small documents).

@@ -37,6 +37,7 @@ struct ResourceSchema<Record>: Sendable {
             return nil
         }
         var starts = [Int?](repeating: nil, count: self.fields.count)
+        var counts = [Int?](repeating: nil, count: self.fields.count)
         // Atlas writes members alphabetically, like most schemas here, so the next name is usually the match.
         var cursor = 0
         try reader.readObject { reader, key throws(JSONSyntaxError) in
@@ -50,14 +51,15 @@ struct ResourceSchema<Record>: Sendable {
             }
             guard let found else {
                 diagnostics.error(path + "." + reader.string(key), "unknown field (expected one of: \(self.fieldList))")
-                return try reader.skipValue()
+                _ = try reader.skipValue()
+                return
             }
             // A repeated member is reported; its last value is the one read.
             if starts[found] != nil { diagnostics.error(path + "." + self.fields[found].name, "duplicate field") }
             _ = try reader.kind()
             starts[found] = reader.index
             cursor = found + 1
-            try reader.skipValue()
+            counts[found] = try reader.skipValue()
         }
         let end = reader.index
         var record = self.blank()
@@ -71,6 +73,8 @@ struct ResourceSchema<Record>: Sendable {
                 continue
             }
             reader.index = start
+            reader.elementCountHint = counts[index]
+            defer { reader.elementCountHint = nil }
             if try !field.decode(&reader, &record, &diagnostics, path + "." + field.name), field.required {
                 complete = false
             }
