@@ -57,11 +57,29 @@ struct JSONReader {
 
     init(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONSyntaxError) {
         // Validated once here, so every string token (delimited by ASCII quotes) is valid UTF-8 too.
-        guard String(validating: bytes, as: UTF8.self) != nil else { throw JSONSyntaxError(offset: 0, message: "not valid UTF-8") }
+        guard Self.isValidUTF8(bytes) else { throw JSONSyntaxError(offset: 0, message: "not valid UTF-8") }
         self.bytes = bytes
         let present = (0..<Int32(0x20)).filter { bytes.count > 0 && memchr(bytes.baseAddress!, $0, bytes.count) != nil }
         self.hasWhitespaceControls = present.contains { $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
         self.hasOtherControls = present.contains { $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }
+    }
+
+    /// The standard library's (vectorised) validation, a megabyte at a time: validating the whole buffer at once
+    /// would build a `String` as large as the document. Chunks end before a byte that starts a character, so no
+    /// multi-byte sequence is split.
+    private static func isValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let chunk = 1 << 20
+        var start = 0
+        while start < bytes.count {
+            var end = Swift.min(bytes.count, start + chunk)
+            // Continuation bytes are 10xxxxxx; back off to the start of a character (at most 3 bytes).
+            while end < bytes.count, end > start, bytes[end] & 0xC0 == 0x80 { end -= 1 }
+            guard String(validating: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self) != nil else {
+                return false
+            }
+            start = end
+        }
+        return true
     }
 
     /// Parses a whole small document into a tree; object members keep their order (and repeats).
