@@ -60,6 +60,20 @@ extension FieldCodec where Value == String {
             }
         }, encode: { .string($0) })
 
+    /// An id that names another record (`projectId`, `snapshotId`…): checked like `objectID`, and stored once
+    /// however many records repeat it.
+    static let reference = FieldCodec.objectID.sharing()
+
+    /// This codec, keeping one copy of equal values (for values records repeat).
+    func sharing() -> FieldCodec {
+        let decode = self.decode
+        return FieldCodec(
+            type: self.type,
+            decode: { reader, diagnostics, path throws(JSONSyntaxError) in
+                try decode(&reader, &diagnostics, path).map { diagnostics.shared($0) }
+            }, encode: self.encode)
+    }
+
     /// A cluster name (`^[a-zA-Z0-9][a-zA-Z0-9-]*$`).
     static let clusterName = FieldCodec.string.checked(type: "cluster name") {
         Identifiers.isClusterName($0) ? nil : "\"\($0)\" does not match ^[a-zA-Z0-9][a-zA-Z0-9-]*$"

@@ -182,6 +182,10 @@ struct ResourceField<Record>: Sendable {
 struct FixtureDiagnostics {
     let source: String
     private(set) var errors: [FixtureError] = []
+    /// Values that repeat across records (the ids and names records refer to), kept once: a fixture of 300,000
+    /// jobs of one project would otherwise hold 300,000 copies of its id. Bounded, so it cannot grow without limit.
+    private var sharedValues: [String: String] = [:]
+    private static let sharedValueLimit = 65_536
 
     init(source: String) {
         self.source = source
@@ -193,5 +197,12 @@ struct FixtureDiagnostics {
 
     func location(_ path: String) -> FixtureLocation {
         FixtureLocation(source: self.source, path: path)
+    }
+
+    /// `value`, sharing the storage of an equal value read before.
+    mutating func shared(_ value: String) -> String {
+        if let known = self.sharedValues[value] { return known }
+        if self.sharedValues.count < Self.sharedValueLimit { self.sharedValues[value] = value }
+        return value
     }
 }

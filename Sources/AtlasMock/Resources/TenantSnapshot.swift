@@ -50,7 +50,7 @@ struct SnapshotGroup: Sendable {
     static let schema = ResourceSchema<SnapshotGroup>(
         "tenantSnapshots", blank: { SnapshotGroup(projectId: "", clusterName: "", snapshots: LocatedRecords()) },
         fields: [
-            .required("projectId", \.projectId, .objectID, "the cluster's project"),
+            .required("projectId", \.projectId, .reference, "the cluster's project"),
             .required("clusterName", \.clusterName, .clusterName, "the cluster (must exist)"),
             .required(
                 "snapshots", \.snapshots, .records(TenantSnapshot.schema, type: "array of `BackupTenantSnapshot`"),
