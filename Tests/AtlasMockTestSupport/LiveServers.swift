@@ -1,0 +1,107 @@
+import AtlasMock
+import AtlasMockHTTP
+import Foundation
+import Logging
+import Testing
+
+// Servers on real sockets, each bound to port 0 and always shut down when the body returns or throws (an
+// expectation that fails does not throw; it still reaches the shutdown).
+
+/// Starts an `HTTPServer` for `handler` on `host` port 0 with `configure` applied, runs `body`, and shuts it down.
+package func withHTTPServer<Result>(
+    _ handler: some HTTPHandler, host: String = "127.0.0.1", configure: (inout ServerConfiguration) -> Void = { _ in },
+    _ body: (HTTPServer, BoundAddress) async throws -> Result
+) async throws -> Result {
+    var configuration = ServerConfiguration()
+    configuration.host = host
+    configuration.port = 0
+    configure(&configuration)
+    var logger = Logger(label: "test")
+    logger.logLevel = .warning
+    let server = HTTPServer(configuration: configuration, handler: handler, logger: logger)
+    let address = try server.start()
+    defer { server.shutdownNow() }
+    return try await body(server, address)
+}
+
+/// Starts the fake Atlas in process on port 0 (warnings only in the log), serving the default dataset with
+/// `configure` applied, runs `body` with it and its port, and stops it.
+package func withLiveAtlas<Result>(
+    configure: (inout AtlasConfiguration) -> Void = { _ in }, _ body: (AtlasMockServer, Int) throws -> Result
+) throws -> Result {
+    var configuration = AtlasConfiguration()
+    configuration.logLevel = .warning
+    configure(&configuration)
+    configuration.server.port = 0
+    let server = try AtlasMockServer.start(configuration: configuration)
+    defer { server.stop() }
+    return try body(server, try #require(server.address).port)
+}
+
+/// Where the package and the built `atlas-mock` are.
+package enum Paths {
+    /// The package root, from this file's path (Tests/AtlasMockTestSupport/LiveServers.swift).
+    package static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+
+    package static let defaultFixtures = Self.packageRoot.appendingPathComponent("fixtures/default").path
+
+    /// The binary next to the test bundle (whatever `--build-path` was used), else `.build/debug/atlas-mock`.
+    package static let binary: String = {
+        var candidates: [URL] = []
+        if let runner = Bundle.main.executableURL {
+            candidates.append(runner.deletingLastPathComponent().appendingPathComponent("atlas-mock"))
+        }
+        candidates.append(Self.packageRoot.appendingPathComponent(".build/debug/atlas-mock"))
+        let found = candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates.last!
+        return found.path
+    }()
+
+    /// A fresh directory under the system temporary directory.
+    package static func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("atlas-mock-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+}
+
+/// A running `atlas-mock` binary started as users start it, with `--port 0`.
+package final class AtlasMockProcess {
+    package let child: ChildProcess
+    /// The `http://HOST:PORT` line the binary prints once it listens.
+    package let url: String
+
+    package init(_ arguments: [String], environment: [String: String] = [:]) async throws {
+        self.child = try ChildProcess(Paths.binary, ["--port", "0"] + arguments, environment: environment)
+        let deadline = Date().addingTimeInterval(20)
+        var line: String?
+        while line == nil {
+            let output = self.child.stdout.text
+            if let newline = output.firstIndex(of: "\n") {
+                line = String(output[..<newline])
+            } else if !self.child.process.isRunning || Date() > deadline {
+                self.child.stop(grace: 1)
+                throw ChildProcessError(
+                    description: "atlas-mock \(arguments) printed no URL; stderr: \(self.child.stderr.text)")
+            } else {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+        }
+        self.url = line!
+    }
+
+    /// The port from the printed URL.
+    package var port: Int { Int(self.url.split(separator: ":").last ?? "") ?? 0 }
+
+    package func stop() { self.child.stop() }
+}
+
+/// Starts `atlas-mock --port 0 <arguments>`, runs `body` with it, and always terminates it.
+package func withAtlasMock<Result>(
+    _ arguments: [String] = [], environment: [String: String] = [:],
+    _ body: (AtlasMockProcess) async throws -> Result
+) async throws -> Result {
+    let server = try await AtlasMockProcess(arguments, environment: environment)
+    defer { server.stop() }
+    return try await body(server)
+}
