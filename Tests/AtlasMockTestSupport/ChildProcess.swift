@@ -27,8 +27,12 @@ package final class OutputCollector: Sendable {
     package var isFinished: Bool { self.state.withLock { $0.finished } }
 }
 
-package struct ChildProcessError: Error, CustomStringConvertible {
+/// What went wrong around a test rather than in what it checks: a child that does not finish, a server that
+/// prints no URL, a response that is not what the helper needs to go on.
+package struct TestSupportError: Error, CustomStringConvertible {
     package var description: String
+
+    package init(_ description: String) { self.description = description }
 }
 
 /// A child process with its standard output and error collected. Waiting polls with `Task.sleep`, so tests never
@@ -95,7 +99,7 @@ package final class ChildProcess {
         let child = try ChildProcess(executable, arguments, environment: environment)
         guard let status = await child.waitForExit(timeout: timeout) else {
             child.stop(grace: 1)
-            throw ChildProcessError(description: "\(executable) \(arguments) did not finish in \(timeout) s")
+            throw TestSupportError("\(executable) \(arguments) did not finish in \(timeout) s")
         }
         return Finished(status: status, stdout: child.stdout.text, stderr: child.stderr.text)
     }

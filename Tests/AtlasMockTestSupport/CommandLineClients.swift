@@ -1,5 +1,4 @@
 import Foundation
-import Testing
 
 // The command-line clients users reach the server with (curl, nghttp), run as child processes.
 
@@ -25,7 +24,10 @@ package struct ClientResponse: CustomStringConvertible {
 
     /// The body parsed as a JSON object.
     package func json() throws -> [String: Any] {
-        try #require(JSONSerialization.jsonObject(with: Data(self.body.utf8)) as? [String: Any], "\(self)")
+        guard let object = try JSONSerialization.jsonObject(with: Data(self.body.utf8)) as? [String: Any] else {
+            throw TestSupportError("not a JSON object: \(self)")
+        }
+        return object
     }
 
     package var description: String {
@@ -35,7 +37,7 @@ package struct ClientResponse: CustomStringConvertible {
 }
 
 /// The ways users reach the server with curl.
-package enum HTTPProtocol: String, CaseIterable, CustomTestStringConvertible {
+package enum HTTPProtocol: String, CaseIterable {
     case http1 = "HTTP/1.1"
     case http2 = "HTTP/2 prior knowledge"
     case h2c = "HTTP/2 by h2c upgrade"
@@ -49,7 +51,6 @@ package enum HTTPProtocol: String, CaseIterable, CustomTestStringConvertible {
     }
 
     package var version: String { self == .http1 ? "HTTP/1.1" : "HTTP/2" }
-    package var testDescription: String { self.rawValue }
 }
 
 package enum Client {
@@ -98,7 +99,7 @@ package enum Client {
         guard challenge.status == 401, let header = challenge.header("WWW-Authenticate"),
             let nonce = DigestClient.nonce(in: header)
         else { return challenge }
-        let components = try #require(URLComponents(string: url))
+        guard let components = URLComponents(string: url) else { throw TestSupportError("not a URL: \(url)") }
         let uri = components.percentEncodedPath + (components.percentEncodedQuery.map { "?" + $0 } ?? "")
         let authorization = DigestClient.authorization(
             method: method, uri: uri, user: credentials[0], password: credentials[1], nonce: nonce)
@@ -145,7 +146,9 @@ package enum Client {
             "grant_type=client_credentials",
             url + "/api/oauth/token",
         ])
-        #expect(response.status == 200, "\(response)")
-        return try #require(try response.json()["access_token"] as? String, "\(response)")
+        guard response.status == 200, let token = try response.json()["access_token"] as? String else {
+            throw TestSupportError("no access token: \(response)")
+        }
+        return token
     }
 }

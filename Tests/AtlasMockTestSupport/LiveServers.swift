@@ -2,7 +2,6 @@ import AtlasMock
 import AtlasMockHTTP
 import Foundation
 import Logging
-import Testing
 
 // Servers on real sockets, each bound to port 0 and always shut down when the body returns or throws (an
 // expectation that fails does not throw; it still reaches the shutdown).
@@ -35,7 +34,8 @@ package func withLiveAtlas<Result>(
     configuration.server.port = 0
     let server = try AtlasMockServer.start(configuration: configuration)
     defer { server.stop() }
-    return try body(server, try #require(server.address).port)
+    guard let address = server.address else { throw TestSupportError("AtlasMockServer started without an address") }
+    return try body(server, address.port)
 }
 
 /// Where the package and the built `atlas-mock` are.
@@ -81,8 +81,8 @@ package final class AtlasMockProcess {
                 line = String(output[..<newline])
             } else if !self.child.process.isRunning || Date() > deadline {
                 self.child.stop(grace: 1)
-                throw ChildProcessError(
-                    description: "atlas-mock \(arguments) printed no URL; stderr: \(self.child.stderr.text)")
+                throw TestSupportError(
+                    "atlas-mock \(arguments) printed no URL; stderr: \(self.child.stderr.text)")
             } else {
                 try await Task.sleep(for: .milliseconds(10))
             }

@@ -26,3 +26,8 @@ func admin(_ method: String, _ url: String, _ json: String? = nil) async throws 
     try await Client.curl(
         .http1, method, url, json.map { ["--header", "Content-Type: application/json", "--data", $0] } ?? [])
 }
+
+/// Test arguments read as the protocol's name (`HTTP/2 by h2c upgrade`).
+extension HTTPProtocol: CustomTestStringConvertible {
+    package var testDescription: String { self.rawValue }
+}
