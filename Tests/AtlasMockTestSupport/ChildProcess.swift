@@ -27,14 +27,6 @@ package final class OutputCollector: Sendable {
     package var isFinished: Bool { self.state.withLock { $0.finished } }
 }
 
-/// What went wrong around a test rather than in what it checks: a child that does not finish, a server that
-/// prints no URL, a response that is not what the helper needs to go on.
-package struct TestSupportError: Error, CustomStringConvertible {
-    package var description: String
-
-    package init(_ description: String) { self.description = description }
-}
-
 /// A child process with its standard output and error collected. Waiting polls with `Task.sleep`, so tests never
 /// block the cooperative pool while a child runs.
 package final class ChildProcess {
