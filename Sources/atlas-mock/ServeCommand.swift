@@ -43,10 +43,23 @@ struct ServeCommand: ParsableCommand {
     var drainTimeout: String?
     @Option(help: "trace, debug, info (one access-log line per request), notice, warning, error, critical. [ATLAS_MOCK_LOG_LEVEL, default info]")
     var logLevel: String?
+    @Option(help: "Access log (one line per request at info): stderr, off, or a file PATH to append to. [ATLAS_MOCK_ACCESS_LOG, default stderr]")
+    var accessLog: String?
+    @Option(help: "Log line format: text, or json (one JSON object per line). [ATLAS_MOCK_LOG_FORMAT, default text]")
+    var logFormat: String?
+
+    /// Where the access log goes.
+    private enum AccessLogOutput {
+        case standardError
+        case off
+        case file(String)
+    }
 
     private struct Settings {
         var configuration: AtlasConfiguration
         var fixturePaths: [String]
+        var accessLog: AccessLogOutput
+        var logFormat: LogFormat
     }
 
     /// Every bad value is reported here, before anything binds.
@@ -114,22 +127,53 @@ struct ServeCommand: ParsableCommand {
         configuration.logLevel = try env.resolve(
             flag: "log-level", variable: "ATLAS_MOCK_LOG_LEVEL", given: self.logLevel, default: .info,
             expected: "one of trace, debug, info, notice, warning, error, critical") { Logger.Level(rawValue: $0) }
+        let accessLog = try env.resolve(
+            flag: "access-log", variable: "ATLAS_MOCK_ACCESS_LOG", given: self.accessLog,
+            default: AccessLogOutput.standardError, expected: "stderr, off or a file path"
+        ) { text -> AccessLogOutput? in
+            switch text {
+            case "": nil
+            case "stderr": .standardError
+            case "off": .off
+            default: .file(text)
+            }
+        }
+        let logFormat = try env.resolve(
+            flag: "log-format", variable: "ATLAS_MOCK_LOG_FORMAT", given: self.logFormat, default: LogFormat.text,
+            expected: "text or json") { LogFormat(rawValue: $0) }
         var paths = self.fixtures
         if paths.isEmpty, let variable = env.environment["ATLAS_MOCK_FIXTURES"], !variable.isEmpty {
             paths = variable.split(separator: ":").map(String.init)
         }
-        return Settings(configuration: configuration, fixturePaths: paths)
+        return Settings(configuration: configuration, fixturePaths: paths, accessLog: accessLog, logFormat: logFormat)
     }
 
     func run() throws {
-        let settings = try self.settings()
+        var settings = try self.settings()
         let level = settings.configuration.logLevel
+        // Every log line goes through a sink drained by its own thread: a stalled stderr never stalls serving.
+        let errorSink = LogSink.standardError(format: settings.logFormat)
+        var sinks = [errorSink]
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
+            SinkLogHandler(label: label, sink: errorSink, logLevel: level)
         }
         let logger = Logger(label: "atlas-mock")
+        // Access-log lines are info lines: a level above info silences them wherever they would go.
+        switch level <= .info ? settings.accessLog : .off {
+        case .off:
+            settings.configuration.server.accessLog = .off
+        case .standardError:
+            settings.configuration.server.accessLog = AccessLog(sink: errorSink)
+        case .file(let path):
+            do {
+                let sink = try LogSink.file(path: path, format: settings.logFormat)
+                sinks.append(sink)
+                settings.configuration.server.accessLog = AccessLog(sink: sink)
+            } catch {
+                StandardStreams.error("atlas-mock: --access-log (ATLAS_MOCK_ACCESS_LOG): \(error)\n")
+                throw ExitCode(2)
+            }
+        }
         let fixtures: Fixtures
         do {
             fixtures = settings.fixturePaths.isEmpty ? .default : try FixtureLoader.load(paths: settings.fixturePaths)
@@ -140,7 +184,13 @@ struct ServeCommand: ParsableCommand {
         }
         let server = AtlasMockServer(configuration: settings.configuration, fixtures: fixtures, logger: logger)
         // Installed on the main thread before any server thread exists, so those threads inherit the blocked signals.
-        let signals = TerminationSignals(server: server.httpServer, logger: logger) { status in
+        // After the drain, lines still queued get up to the drain timeout to be written (more only helps a stalled
+        // output, which would block the exit for good). A second signal exits without waiting.
+        let flushTimeout = settings.configuration.server.drainTimeout
+        let signals = TerminationSignals(server: server.httpServer, logger: logger) { [sinks] status in
+            if status == 0 {
+                for sink in sinks { sink.flush(timeout: flushTimeout) }
+            }
             Glibc.exit(status)
         }
         do {
