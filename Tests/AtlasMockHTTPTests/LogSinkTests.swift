@@ -67,7 +67,8 @@ struct LogSinkTests {
         do {
             _ = try LogSink.file(path: "/nonexistent/dir/access.log", format: .text)
         } catch {
-            #expect(error.description == "cannot open log file '/nonexistent/dir/access.log': No such file or directory")
+            #expect(
+                error.description == "cannot open log file '/nonexistent/dir/access.log': No such file or directory")
         }
     }
 
@@ -90,10 +91,12 @@ struct LogSinkTests {
     @Test func textLinesKeepStreamLogHandlersLayout() throws {
         let line = String(
             decoding: LogFormat.text.line(
-                level: .info, label: "atlas-mock", source: "AtlasMockHTTP", message: "listening", metadata: [("a", "1")]),
+                level: .info, label: "atlas-mock", source: "AtlasMockHTTP", message: "listening", metadata: [("a", "1")]
+            ),
             as: UTF8.self)
         #expect(
-            line.wholeMatch(of: /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4} info atlas-mock: a=1 \[AtlasMockHTTP\] listening\n/)
+            line.wholeMatch(
+                of: /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4} info atlas-mock: a=1 \[AtlasMockHTTP\] listening\n/)
                 != nil, "\(line)")
     }
 }

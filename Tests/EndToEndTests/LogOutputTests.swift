@@ -146,15 +146,17 @@ final class UnreadStderrServer {
 /// `--access-log`, `--log-format` and their variables, as a user sets them.
 @Suite("log flags", .timeLimit(.minutes(1)))
 struct LogFlagTests {
-    @Test(arguments: [
-        (["--log-format", "yaml"], [:], "--log-format: 'yaml' is not text or json"),
-        ([], ["ATLAS_MOCK_LOG_FORMAT": "xml"], "ATLAS_MOCK_LOG_FORMAT (--log-format): 'xml' is not text or json"),
-        (["--access-log", "/nonexistent/dir/access.log"], [:],
-         "atlas-mock: --access-log (ATLAS_MOCK_ACCESS_LOG): cannot open log file '/nonexistent/dir/access.log': "
-            + "No such file or directory"),
-    ] as [([String], [String: String], String)])
-    func badValuesExit2NamingTheFlag(arguments: [String], environment: [String: String], message: String) async throws
-    {
+    @Test(
+        arguments: [
+            (["--log-format", "yaml"], [:], "--log-format: 'yaml' is not text or json"),
+            ([], ["ATLAS_MOCK_LOG_FORMAT": "xml"], "ATLAS_MOCK_LOG_FORMAT (--log-format): 'xml' is not text or json"),
+            (
+                ["--access-log", "/nonexistent/dir/access.log"], [:],
+                "atlas-mock: --access-log (ATLAS_MOCK_ACCESS_LOG): cannot open log file '/nonexistent/dir/access.log': "
+                    + "No such file or directory"
+            ),
+        ] as [([String], [String: String], String)])
+    func badValuesExit2NamingTheFlag(arguments: [String], environment: [String: String], message: String) async throws {
         let result = try await ChildProcess.run(Paths.binary, ["--port", "0"] + arguments, environment: environment)
         #expect(result.status == 2)
         #expect(result.stderr.contains(message), "\(result.stderr)")
@@ -172,7 +174,9 @@ struct LogFlagTests {
         let objects = try child.stderr.text.split(separator: "\n").map {
             try #require(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any], "\($0)")
         }
-        #expect(objects.first?["message"] as? String == "listening on \(child.stdout.text.trimmingCharacters(in: .newlines))")
+        #expect(
+            objects.first?["message"] as? String
+                == "listening on \(child.stdout.text.trimmingCharacters(in: .newlines))")
         let access = try #require(objects.first { $0["target"] != nil })
         #expect(access["level"] as? String == "info")
         #expect(access["protocol"] as? String == "HTTP/2")
@@ -188,8 +192,10 @@ struct LogFlagTests {
         let directory = try Paths.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("access.log").path
-        for (arguments, expectedLines) in [(["--access-log", path], 1), (["--access-log", "off"], 0),
-                                           (["--access-log", path, "--log-level", "warning"], 0)] {
+        for (arguments, expectedLines) in [
+            (["--access-log", path], 1), (["--access-log", "off"], 0),
+            (["--access-log", path, "--log-level", "warning"], 0),
+        ] {
             try? FileManager.default.removeItem(atPath: path)
             let child = try await withAtlasMock(arguments) { server in
                 _ = try await Client.curl(["\(server.url)/__admin/health"])

@@ -512,9 +512,9 @@ final class HTTP2Engine: ProtocolEngine, @unchecked Sendable {
 
     private func appendField(_ name: String, _ value: String) {
         self.headerSpans.append(self.headerBytes.count)
-        self.headerBytes.append(contentsOf: name.utf8)
+        self.headerBytes.appendUTF8(name)
         self.headerSpans.append(name.utf8.count)
-        self.headerBytes.append(contentsOf: value.utf8)
+        self.headerBytes.appendUTF8(value)
         self.headerSpans.append(value.utf8.count)
     }
 

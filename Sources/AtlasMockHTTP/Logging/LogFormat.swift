@@ -17,18 +17,19 @@ public enum LogFormat: String, Sendable, CaseIterable {
         self.appendStart(level: level, label: label, source: source, metadata: metadata, to: &line)
         switch self {
         case .text:
-            line += message.utf8
+            line.appendUTF8(message)
             line.append(UInt8(ascii: "\n"))
         case .json:
-            line += #","message":"#.utf8
+            line.appendUTF8(#","message":"#)
             Self.appendJSONString(message, to: &line)
-            line += "}\n".utf8
+            line.appendUTF8("}\n")
         }
         return line
     }
 
     /// Text: `TIME LEVEL LABEL: [key=value …] [SOURCE] ` (the message follows). JSON: the object up to its first
-    /// fields, `{"time":…,"level":…,"logger":…,"source":…[,"metadata":{…}]` (more fields, `}` and the newline follow).
+    /// fields, `{"time":…,"level":…,"logger":…,"source":…[,"metadata":{…}]` (more fields, `}` and the newline
+    /// follow).
     func appendStart(
         level: Logger.Level, label: String, source: String, metadata: [(String, String)] = [], to line: inout [UInt8]
     ) {
@@ -36,30 +37,30 @@ public enum LogFormat: String, Sendable, CaseIterable {
         case .text:
             LogTimestamp.appendText(to: &line)
             line.append(UInt8(ascii: " "))
-            line += level.rawValue.utf8
+            line.appendUTF8(level.rawValue)
             line.append(UInt8(ascii: " "))
-            line += label.utf8
+            line.appendUTF8(label)
             line.append(UInt8(ascii: ":"))
             for (key, value) in metadata {
                 line.append(UInt8(ascii: " "))
-                line += key.utf8
+                line.appendUTF8(key)
                 line.append(UInt8(ascii: "="))
-                line += value.utf8
+                line.appendUTF8(value)
             }
-            line += " [".utf8
-            line += source.utf8
-            line += "] ".utf8
+            line.appendUTF8(" [")
+            line.appendUTF8(source)
+            line.appendUTF8("] ")
         case .json:
-            line += #"{"time":""#.utf8
+            line.appendUTF8(#"{"time":""#)
             LogTimestamp.appendJSON(to: &line)
-            line += #"","level":""#.utf8
-            line += level.rawValue.utf8
-            line += #"","logger":"#.utf8
+            line.appendUTF8(#"","level":""#)
+            line.appendUTF8(level.rawValue)
+            line.appendUTF8(#"","logger":"#)
             Self.appendJSONString(label, to: &line)
-            line += #","source":"#.utf8
+            line.appendUTF8(#","source":"#)
             Self.appendJSONString(source, to: &line)
             if !metadata.isEmpty {
-                line += #","metadata":{"#.utf8
+                line.appendUTF8(#","metadata":{"#)
                 for (index, (key, value)) in metadata.enumerated() {
                     if index > 0 { line.append(UInt8(ascii: ",")) }
                     Self.appendJSONString(key, to: &line)
@@ -71,9 +72,10 @@ public enum LogFormat: String, Sendable, CaseIterable {
         }
     }
 
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
     /// A JSON string literal (RFC 8259 §7): quotes, backslashes and control characters escaped, the rest as is.
     static func appendJSONString(_ text: String, to line: inout [UInt8]) {
-        let hex = Array("0123456789abcdef".utf8)
         line.append(UInt8(ascii: "\""))
         for byte in text.utf8 {
             switch byte {
@@ -82,7 +84,8 @@ public enum LogFormat: String, Sendable, CaseIterable {
             case UInt8(ascii: "\n"):
                 line += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
             case 0..<0x20:
-                line += Array(#"\u00"#.utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
+                line += [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")]
+                line += [Self.hexDigits[Int(byte >> 4)], Self.hexDigits[Int(byte & 0xF)]]
             default:
                 line.append(byte)
             }

@@ -51,21 +51,21 @@ public struct AccessLog: Sendable {
             case .text:
                 self.appendMessage(request, status, bodyBytes, started, to: &line)
             case .json:
-                line += #","remote":"#.utf8
+                line.appendUTF8(#","remote":"#)
                 LogFormat.appendJSONString(request.remoteAddress, to: &line)
-                line += #","remotePort":"#.utf8
+                line.appendUTF8(#","remotePort":"#)
                 Self.appendDecimal(request.remotePort, to: &line)
-                line += #","protocol":""#.utf8
-                line += request.version.rawValue.utf8
-                line += #"","method":"#.utf8
+                line.appendUTF8(#","protocol":""#)
+                line.appendUTF8(request.version.rawValue)
+                line.appendUTF8(#"","method":"#)
                 LogFormat.appendJSONString(request.head.method.rawValue, to: &line)
-                line += #","target":"#.utf8
+                line.appendUTF8(#","target":"#)
                 LogFormat.appendJSONString(request.target, to: &line)
-                line += #","status":"#.utf8
+                line.appendUTF8(#","status":"#)
                 Self.appendDecimal(status, to: &line)
-                line += #","bytes":"#.utf8
+                line.appendUTF8(#","bytes":"#)
                 Self.appendDecimal(bodyBytes, to: &line)
-                line += #","durationMs":"#.utf8
+                line.appendUTF8(#","durationMs":"#)
                 Self.appendMilliseconds(since: started, to: &line)
                 line.append(UInt8(ascii: "}"))
             }
@@ -78,22 +78,22 @@ public struct AccessLog: Sendable {
     private func appendMessage(
         _ request: HTTPServerRequest, _ status: Int, _ bodyBytes: Int, _ started: DispatchTime, to line: inout [UInt8]
     ) {
-        line += request.remoteAddress.utf8
+        line.appendUTF8(request.remoteAddress)
         line.append(UInt8(ascii: ":"))
         Self.appendDecimal(request.remotePort, to: &line)
         line.append(UInt8(ascii: " "))
-        line += request.version.rawValue.utf8
+        line.appendUTF8(request.version.rawValue)
         line.append(UInt8(ascii: " "))
-        line += request.head.method.rawValue.utf8
+        line.appendUTF8(request.head.method.rawValue)
         line.append(UInt8(ascii: " "))
-        line += request.target.utf8
+        line.appendUTF8(request.target)
         line.append(UInt8(ascii: " "))
         Self.appendDecimal(status, to: &line)
         line.append(UInt8(ascii: " "))
         Self.appendDecimal(bodyBytes, to: &line)
         line.append(UInt8(ascii: " "))
         Self.appendMilliseconds(since: started, to: &line)
-        line += "ms".utf8
+        line.appendUTF8("ms")
     }
 
     /// Milliseconds with three decimals (microsecond resolution): `0.123`, `12.050`.
