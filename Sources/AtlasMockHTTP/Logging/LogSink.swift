@@ -113,8 +113,8 @@ public final class LogSink: Sendable {
         pthread_detach(thread)
     }
 
-    /// Wakes shortly after the first line of a batch (or at once for `flush`), writes everything queued by then
-    /// in one go, and sleeps again when nothing is left.
+    /// Wakes shortly after the first line of a batch (also for `flush`), writes everything queued by then in one
+    /// go, and sleeps again when nothing is left.
     private func runWriter() -> Never {
         var batch: [UInt8] = []
         while true {
@@ -133,9 +133,10 @@ public final class LogSink: Sendable {
             if signalDrained { self.drained.signal() }
             guard let dropped else {
                 self.wake.wait()
-                // Lines logged within the next millisecond join this batch: at most ~1,000 wake-ups a second
-                // however many lines arrive, instead of one per line.
-                usleep(1000)
+                // Lines logged within the next few milliseconds join this batch: at most ~200 wake-ups and writes
+                // a second however many lines arrive (at 1 ms, the wake-ups and sleeps were 2% of the server's
+                // time in the HTTP/1.1 profile). 5 ms of 100,000 lines a second is ~55 KiB, far below the bound.
+                usleep(5000)
                 continue
             }
             if dropped > 0 {
