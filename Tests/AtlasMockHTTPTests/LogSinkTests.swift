@@ -62,6 +62,18 @@ struct LogSinkTests {
         #expect(sink.flush(timeout: .seconds(10)))
     }
 
+    /// A full disk (`/dev/full`: every write fails with ENOSPC): appending goes on, and a flush at shutdown does not
+    /// wait for a dropped-lines notice that can never be written.
+    @Test func flushGivesUpOnAnOutputThatFails() throws {
+        let sink = try LogSink.file(path: "/dev/full", format: .text)
+        for index in 0..<100 {
+            sink.append(Array("line \(index)\n".utf8))
+        }
+        let started = DispatchTime.now()
+        #expect(sink.flush(timeout: .seconds(5)))
+        #expect(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds < 2_000_000_000)
+    }
+
     @Test func unopenableFileNamesThePathAndTheReason() {
         #expect(throws: LogSinkError.self) { try LogSink.file(path: "/nonexistent/dir/access.log", format: .text) }
         do {

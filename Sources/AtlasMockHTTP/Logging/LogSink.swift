@@ -33,6 +33,13 @@ public final class LogSink: Sendable {
         var writing = false
         /// `flush` waits on `drained`.
         var flushWaiting = false
+        /// The last write failed (a full disk, a pipe without reader): `flush` does not wait for a dropped-lines
+        /// notice that may never be writable.
+        var failing = false
+
+        /// Everything queued has been written, or the output fails (then what is queued is tried once more and
+        /// likely lost, and the notice retried every 100 ms would keep a flush waiting for nothing).
+        var settled: Bool { self.pending.isEmpty && (self.failing || (!self.writing && self.dropped == 0)) }
     }
 
     /// The default bound: about 10,000 access-log lines, so a stall of a second or two at benchmark rates loses
@@ -86,7 +93,7 @@ public final class LogSink: Sendable {
         let deadline = DispatchTime.now() + timeout
         while true {
             let (done, wakeWriter) = self.state.withLock { state -> (Bool, Bool) in
-                if state.pending.isEmpty && state.dropped == 0 && !state.writing { return (true, false) }
+                if state.settled { return (true, false) }
                 state.flushWaiting = true
                 defer { state.writerIdle = false }
                 return (false, state.writerIdle)
@@ -120,15 +127,16 @@ public final class LogSink: Sendable {
         while true {
             let (dropped, signalDrained) = self.state.withLock { state -> (Int?, Bool) in
                 state.writing = false
+                let signal = state.flushWaiting && state.settled
+                if signal { state.flushWaiting = false }
                 if state.pending.isEmpty && state.dropped == 0 {
                     state.writerIdle = true
-                    defer { state.flushWaiting = false }
-                    return (nil, state.flushWaiting)
+                    return (nil, signal)
                 }
                 swap(&batch, &state.pending)
                 state.writing = true
                 defer { state.dropped = 0 }
-                return (state.dropped, false)
+                return (state.dropped, signal)
             }
             if signalDrained { self.drained.signal() }
             guard let dropped else {
@@ -147,8 +155,13 @@ public final class LogSink: Sendable {
             if let unwritten = self.write(batch) {
                 // Lost: counted for the next notice, which is retried after a pause rather than in a busy loop.
                 let lost = unwritten.reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) } - (dropped > 0 ? 1 : 0)
-                self.state.withLock { $0.dropped += dropped + max(lost, 0) }
+                self.state.withLock { state in
+                    state.dropped += dropped + max(lost, 0)
+                    state.failing = true
+                }
                 usleep(100_000)
+            } else {
+                self.state.withLock { $0.failing = false }
             }
             batch.removeAll(keepingCapacity: true)
         }
