@@ -11,14 +11,16 @@ struct LogOutputTests {
     /// stderr a pipe nobody reads (`subprocess.Popen(..., stderr=PIPE)` reading only stdout): 50,000 requests over
     /// HTTP/1.1 and h2c all answered, a curl during the stall too; then reading the pipe shows the notice.
     @Test func unreadStderrPipeNeitherStopsServingNorLosesTrackOfDroppedLines() async throws {
-        let server = try UnreadStderrServer([])
-        defer { server.stop() }
+        let server = try await UnreadStderrServer.start()
+        defer { server.kill() }
         try await Self.load(server.url, requests: 25_000, http1: true)
         try await Self.load(server.url, requests: 25_000, http1: false)
         let health = try await Client.curl(["\(server.url)/__admin/health"], maxTime: 5)
         #expect(health.status == 200, "\(health)")
 
-        let text = server.readStderr { $0.contains("log line(s) dropped: stderr was not taking them fast enough") }
+        let text = try await server.readStderr {
+            $0.contains("log line(s) dropped: stderr was not taking them fast enough")
+        }
         let notice = try #require(text.split(separator: "\n").first { $0.contains("log line(s) dropped") })
         #expect(notice.contains(" warning atlas-mock: [AtlasMockHTTP] "), "\(notice)")
         let dropped = try #require(Int(notice.split(separator: "] ")[1].split(separator: " ")[0]), "\(notice)")
@@ -61,14 +63,13 @@ struct LogOutputTests {
 
     /// SIGTERM with lines still queued (the reader has not read yet): they are all written before the exit.
     @Test func sigtermWritesTheQueuedLinesBeforeExiting() async throws {
-        let server = try UnreadStderrServer([])
-        defer { server.stop() }
+        let server = try await UnreadStderrServer.start()
+        defer { server.kill() }
         // ~110 bytes a line: more than the pipe holds, less than the sink's bound, so nothing is dropped.
         try await Self.load(server.url, requests: 3000, http1: true)
         kill(server.process.processIdentifier, SIGTERM)
-        let text = server.readStderr { _ in false }
-        server.process.waitUntilExit()
-        #expect(server.process.terminationStatus == 0)
+        let text = try await server.readStderr { _ in false }
+        #expect(try await server.exitStatus() == 0)
         let accessLines = text.split(separator: "\n").filter { $0.contains(" HTTP/1.1 GET /__admin/health 200 ") }
         #expect(accessLines.count == 3000)
         #expect(!text.contains("dropped"))
@@ -89,57 +90,78 @@ struct LogOutputTests {
 }
 
 /// `atlas-mock --port 0` whose stdout is read for the URL and whose stderr is a pipe nobody reads until
-/// `readStderr`.
+/// `readStderr`. Waiting polls with `Task.sleep` (both pipes are non-blocking), so no test holds a thread of the
+/// cooperative pool while the server is slow.
 final class UnreadStderrServer {
     let process = Process()
-    let url: String
+    private(set) var url = ""
+    private let stdout = Pipe()
     private let stderr = Pipe()
 
-    init(_ arguments: [String]) throws {
+    private init() throws {
         self.process.executableURL = URL(fileURLWithPath: Paths.binary)
-        self.process.arguments = ["--port", "0"] + arguments
+        self.process.arguments = ["--port", "0"]
         self.process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("ATLAS_MOCK_") }
-        let stdout = Pipe()
-        self.process.standardOutput = stdout
+        self.process.standardOutput = self.stdout
         self.process.standardError = self.stderr
         self.process.standardInput = FileHandle.nullDevice
+        for pipe in [self.stdout, self.stderr] {
+            let descriptor = pipe.fileHandleForReading.fileDescriptor
+            _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) | O_NONBLOCK)
+        }
         try self.process.run()
-        var line: [UInt8] = []
-        var byte: UInt8 = 0
-        while read(stdout.fileHandleForReading.fileDescriptor, &byte, 1) == 1, byte != UInt8(ascii: "\n") {
-            line.append(byte)
+    }
+
+    /// Starts the server and reads the URL line it prints.
+    static func start() async throws -> UnreadStderrServer {
+        let server = try UnreadStderrServer()
+        let output = try await Self.read(server.stdout, timeout: 20) { $0.contains("\n") }
+        server.url = String(output.prefix { $0 != "\n" })
+        guard server.url.hasPrefix("http://") else {
+            server.kill()
+            throw ChildProcessError(description: "atlas-mock printed \(output.debugDescription), not its URL")
         }
-        self.url = String(decoding: line, as: UTF8.self)
-        guard self.url.hasPrefix("http://") else {
-            self.process.terminate()
-            throw ChildProcessError(description: "atlas-mock printed \(self.url.debugDescription), not its URL")
-        }
+        return server
     }
 
     /// Reads stderr until `done` holds for all read so far, EOF, or 30 s.
-    func readStderr(until done: (String) -> Bool) -> String {
-        let descriptor = self.stderr.fileHandleForReading.fileDescriptor
+    func readStderr(until done: (String) -> Bool) async throws -> String {
+        try await Self.read(self.stderr, timeout: 30, until: done)
+    }
+
+    /// The exit status, once the process has exited (nil after 30 s).
+    func exitStatus() async throws -> Int32? {
+        let deadline = Date().addingTimeInterval(30)
+        while self.process.isRunning {
+            guard Date() < deadline else { return nil }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        return self.process.terminationStatus
+    }
+
+    /// Cleanup once a test is done with the server: it must not wait for a pipe nobody will read.
+    func kill() {
+        guard self.process.isRunning else { return }
+        Glibc.kill(self.process.processIdentifier, SIGKILL)
+        self.process.waitUntilExit()
+    }
+
+    private static func read(_ pipe: Pipe, timeout: Double, until done: (String) -> Bool) async throws -> String {
+        let descriptor = pipe.fileHandleForReading.fileDescriptor
         var bytes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65536)
-        let deadline = Date().addingTimeInterval(30)
+        let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
-            var request = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
-            guard poll(&request, 1, 100) > 0 else { continue }
-            let count = read(descriptor, &buffer, buffer.count)
-            guard count > 0 else { break }
+            let count = Glibc.read(descriptor, &buffer, buffer.count)
+            if count == 0 { break }
+            if count < 0 {
+                try await Task.sleep(for: .milliseconds(10))
+                continue
+            }
             bytes += buffer[..<count]
             if done(String(decoding: bytes, as: UTF8.self)) { break }
         }
         return String(decoding: bytes, as: UTF8.self)
-    }
-
-    func stop() {
-        guard self.process.isRunning else { return }
-        // A second signal exits without waiting for the unread pipe.
-        kill(self.process.processIdentifier, SIGTERM)
-        usleep(100_000)
-        if self.process.isRunning { kill(self.process.processIdentifier, SIGTERM) }
-        self.process.waitUntilExit()
     }
 }
 
