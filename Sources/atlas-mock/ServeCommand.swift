@@ -48,7 +48,11 @@ struct ServeCommand: ParsableCommand {
             StandardStreams.error("atlas-mock: \(error.errors.count) fixture error(s); not serving\n")
             throw ExitCode(2)
         }
-        let server = AtlasMockServer(configuration: configuration, fixtures: fixtures, logger: logger)
+        // Fixture loads leave their parse behind as freed heap, which glibc would keep resident: a long-running
+        // process hands it back, after start-up and after each admin load or reset.
+        let server = AtlasMockServer(configuration: configuration, fixtures: fixtures, logger: logger) {
+            FreedMemory.returnToSystemSoon()
+        }
         // Installed on the main thread before any server thread exists, so those threads inherit the blocked signals.
         // After the drain, lines still queued get up to the drain timeout to be written (more only helps a stalled
         // output, which would block the exit for good). A second signal exits without waiting.
@@ -61,6 +65,7 @@ struct ServeCommand: ParsableCommand {
         }
         do {
             let url = try server.start()
+            FreedMemory.returnToSystemSoon()
             // The one line scripts read to learn the port (`--port 0`).
             StandardStreams.output(url + "\n")
         } catch {
