@@ -53,10 +53,10 @@ struct ServeCommand: ParsableCommand {
         let server = AtlasMockServer(configuration: configuration, fixtures: fixtures, logger: logger) {
             FreedMemory.returnToSystemSoon()
         }
-        // Installed on the main thread before any server thread exists, so those threads inherit the blocked signals.
         // After the drain, lines still queued get up to the drain timeout to be written (more only helps a stalled
         // output, which would block the exit for good). A second signal exits without waiting.
         let flushTimeout = configuration.server.drainTimeout
+        // Installed on the main thread before any server thread exists, so those threads inherit the blocked signals.
         let signals = TerminationSignals(server: server.httpServer, logger: logger) { [sinks] status in
             if status == 0 {
                 for sink in sinks { sink.flush(timeout: flushTimeout) }
