@@ -156,15 +156,17 @@ final class UnreadStderrServer {
         var bytes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65536)
         let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
+        // Reads once more after the deadline passes: on a busy machine the sleep itself may outlast it.
+        while true {
             let count = Glibc.read(descriptor, &buffer, buffer.count)
             if count == 0 { break }
-            if count < 0 {
-                try await Task.sleep(for: .milliseconds(10))
+            if count > 0 {
+                bytes += buffer[..<count]
+                if done(String(decoding: bytes, as: UTF8.self)) { break }
                 continue
             }
-            bytes += buffer[..<count]
-            if done(String(decoding: bytes, as: UTF8.self)) { break }
+            guard Date() < deadline else { break }
+            try await Task.sleep(for: .milliseconds(10))
         }
         return String(decoding: bytes, as: UTF8.self)
     }
