@@ -110,10 +110,11 @@ public final class FakeAtlas: HTTPHandler {
             baseURL: baseURL)
     }
 
-    /// Links start with `--base-url` when set, else with the address the client used (`Host`/`:authority`).
+    /// Links start with `--base-url` when set, else with the address the client used (`Host`/`:authority`), over
+    /// the scheme it used.
     private func baseURL(for request: HTTPServerRequest) -> String {
         if let base = self.configuration.baseURL { return base }
-        return "http://" + (request.head.authority ?? "localhost")
+        return (request.overTLS ? "https://" : "http://") + (request.head.authority ?? "localhost")
     }
 
     private func render(

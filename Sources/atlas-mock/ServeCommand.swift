@@ -13,7 +13,7 @@ struct ServeCommand: ParsableCommand {
 
     @Option(help: "Address to bind: IPv4/IPv6 literal or name. [ATLAS_MOCK_HOST, default 127.0.0.1]")
     var host: String?
-    @Option(help: "Port to bind; 0 picks a free one. [ATLAS_MOCK_PORT, default 8080]")
+    @Option(help: "Port to bind; 0 picks a free one; off serves https only. [ATLAS_MOCK_PORT, default 8080]")
     var port: String?
     @Option(help: "Base URL for response links, e.g. https://cloud.mongodb.com. [ATLAS_MOCK_BASE_URL, default: from Host]")
     var baseURL: String?
@@ -43,10 +43,13 @@ struct ServeCommand: ParsableCommand {
     var drainTimeout: String?
     @Option(help: "trace, debug, info (one access-log line per request), notice, warning, error, critical. [ATLAS_MOCK_LOG_LEVEL, default info]")
     var logLevel: String?
+    @OptionGroup(title: "HTTPS")
+    var tlsOptions: TLSOptions
 
     private struct Settings {
         var configuration: AtlasConfiguration
         var fixturePaths: [String]
+        var tls: TLSOptions.Settings?
     }
 
     /// Every bad value is reported here, before anything binds.
@@ -60,9 +63,20 @@ struct ServeCommand: ParsableCommand {
         configuration.server.host = try env.resolve(
             flag: "host", variable: "ATLAS_MOCK_HOST", given: self.host, default: "127.0.0.1", expected: "a host"
         ) { $0.isEmpty ? nil : $0 }
-        configuration.server.port = try env.resolve(
-            flag: "port", variable: "ATLAS_MOCK_PORT", given: self.port, default: 8080, expected: "a port (0-65535)"
-        ) { Int($0).flatMap { (0...65535).contains($0) ? $0 : nil } }
+        let port = try env.resolve(
+            flag: "port", variable: "ATLAS_MOCK_PORT", given: self.port, default: 8080 as Int?,
+            expected: "a port (0-65535) or off"
+        ) { text -> Int?? in
+            if text == "off" { return .some(nil) }
+            guard let port = Int(text), (0...65535).contains(port) else { return nil }
+            return port
+        }
+        let tls = try self.tlsOptions.settings(env)
+        if port == nil && tls == nil {
+            throw ValidationError("--port off needs --tls self-signed or --tls-cert and --tls-key")
+        }
+        configuration.server.port = port ?? 0
+        configuration.server.servesCleartext = port != nil
         configuration.baseURL = try env.resolve(
             flag: "base-url", variable: "ATLAS_MOCK_BASE_URL", given: self.baseURL, default: nil as String?,
             expected: "an http(s) URL without a trailing slash"
@@ -118,11 +132,11 @@ struct ServeCommand: ParsableCommand {
         if paths.isEmpty, let variable = env.environment["ATLAS_MOCK_FIXTURES"], !variable.isEmpty {
             paths = variable.split(separator: ":").map(String.init)
         }
-        return Settings(configuration: configuration, fixturePaths: paths)
+        return Settings(configuration: configuration, fixturePaths: paths, tls: tls)
     }
 
     func run() throws {
-        let settings = try self.settings()
+        var settings = try self.settings()
         let level = settings.configuration.logLevel
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -138,20 +152,45 @@ struct ServeCommand: ParsableCommand {
             StandardStreams.error("atlas-mock: \(error.errors.count) fixture error(s); not serving\n")
             throw ExitCode(2)
         }
+        if let tls = settings.tls {
+            settings.configuration.server.tls = try Self.makeTLS(tls)
+        }
         let server = AtlasMockServer(configuration: settings.configuration, fixtures: fixtures, logger: logger)
         // Installed on the main thread before any server thread exists, so those threads inherit the blocked signals.
         let signals = TerminationSignals(server: server.httpServer, logger: logger) { status in
             Glibc.exit(status)
         }
         do {
-            let url = try server.start()
-            // The one line scripts read to learn the port (`--port 0`).
-            StandardStreams.output(url + "\n")
+            try server.start()
+            // The lines scripts read to learn the ports (`--port 0`), cleartext first, so those reading one line
+            // keep getting the http:// URL.
+            StandardStreams.output(server.urls.map { $0 + "\n" }.joined())
         } catch {
             StandardStreams.error("atlas-mock: \(error)\n")
             throw ExitCode(1)
         }
         withExtendedLifetime(signals) { dispatchMain() }
+    }
+
+    /// The certificate, and the generated CA written where `--tls-ca-out` asks (atomically, so a test waiting for
+    /// the file never reads half of it); either failing is a start-up error, exit 2.
+    private static func makeTLS(_ settings: TLSOptions.Settings) throws -> ServerConfiguration.TLS {
+        let identity: TLSIdentity
+        do {
+            identity = try settings.makeIdentity()
+        } catch {
+            StandardStreams.error("atlas-mock: TLS: \(error)\n")
+            throw ExitCode(2)
+        }
+        if let path = settings.caOutput, let pem = identity.certificateAuthorityPEM {
+            do {
+                try Data(pem.utf8).write(to: URL(filePath: path), options: .atomic)
+            } catch {
+                StandardStreams.error("atlas-mock: --tls-ca-out \(path): cannot write it (\(error))\n")
+                throw ExitCode(2)
+            }
+        }
+        return ServerConfiguration.TLS(port: settings.port, identity: identity)
     }
 
     private static func parseBool(_ text: String) -> Bool? {

@@ -58,7 +58,7 @@ func withServer<Result>(
     var logger = Logger(label: "test")
     logger.logLevel = .warning
     let server = HTTPServer(configuration: configuration, handler: RoutingTestHandler(), logger: logger)
-    let address = try server.start()
+    let address = try server.start()[0]
     defer { server.shutdownNow() }
     return try await body(server, address)
 }
