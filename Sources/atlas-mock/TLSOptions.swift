@@ -74,7 +74,9 @@ struct TLSOptions: ParsableArguments {
         case ("self-signed"?, nil, nil):
             source = .selfSigned(hostnames: hostnames)
         case (let mode?, nil, nil):
-            throw ValidationError("--tls: '\(mode)' is not self-signed (for your own certificate use --tls-cert and --tls-key)")
+            let name = self.mode == nil ? "ATLAS_MOCK_TLS (--tls)" : "--tls"
+            throw ValidationError(
+                "\(name): '\(mode)' is not self-signed (for your own certificate use --tls-cert and --tls-key)")
         case (_?, _, _):
             throw ValidationError("--tls self-signed and --tls-cert/--tls-key exclude each other")
         case (nil, let certificate?, let key?):

@@ -180,8 +180,10 @@ final class ChildProcess {
 /// A running `atlas-mock` started as users start it, with `--port 0`.
 final class AtlasMockProcess {
     let child: ChildProcess
-    /// The `http://HOST:PORT` line the binary prints once it listens.
+    /// The `http://HOST:PORT` line the binary prints once it listens (the `https://` one when it serves only TLS).
     let url: String
+    /// Every URL it printed, cleartext first. They come in one write, so the first line brings the others.
+    let urls: [String]
 
     init(_ arguments: [String], environment: [String: String] = [:]) async throws {
         self.child = try ChildProcess(Paths.binary, ["--port", "0"] + arguments, environment: environment)
@@ -200,6 +202,7 @@ final class AtlasMockProcess {
             }
         }
         self.url = line!
+        self.urls = self.child.stdout.text.split(separator: "\n").map(String.init)
     }
 
     /// The port from the printed URL.
