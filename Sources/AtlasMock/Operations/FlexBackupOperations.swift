@@ -1,60 +1,48 @@
 /// The Flex backup operations (API version 2024-11-13), which replace the tenant ones. They serve every Flex
 /// cluster, including those migrated from M2/M5, over the same store, with Flex field names and no item links.
-enum FlexBackupEndpoints {
-    static let prefix = "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup"
+enum FlexBackupOperations {
     /// Project roles besides Project Owner that may restore or download Flex backups (inferred role name).
     static let backupOperatorRoles = ["GROUP_BACKUP_MANAGER"]
 
-    static func register(in router: inout Router) {
-        func operation(_ name: String, _ run: @escaping @Sendable (OperationContext) throws(AtlasFailure) -> OperationResult)
-            -> Operation
-        {
-            Operation(name: name, versions: [.v2024_11_13], deprecated: false, run: run)
-        }
-        router.add("GET", prefix + "/restoreJobs", operation("listFlexBackupRestoreJobs", Self.listJobs))
-        router.add("POST", prefix + "/restoreJobs", operation("createFlexBackupRestoreJob", Self.createJob))
-        router.add("GET", prefix + "/restoreJobs/{restoreJobId}", operation("getFlexBackupRestoreJob", Self.getJob))
-        router.add("GET", prefix + "/snapshots", operation("listFlexBackups", Self.listSnapshots))
-        router.add("GET", prefix + "/snapshots/{snapshotId}", operation("getFlexBackup", Self.getSnapshot))
-        router.add("POST", prefix + "/download", operation("downloadFlexBackup", Self.download))
-    }
 
     static func listJobs(_ context: OperationContext) throws(AtlasFailure) -> OperationResult {
         let cluster = try context.flexCluster(in: try context.project(access: .readOnly))
         let now = context.now
-        return try context.listPage(of: \.restoreJobs, cluster: cluster) { $0.resolved(at: now).flexJSON }
+        return try context.listPage(of: \.restoreJobs, cluster: cluster) { RestoreJob.flexView.render($0.resolved(at: now)) }
     }
 
     static func getJob(_ context: OperationContext) throws(AtlasFailure) -> OperationResult {
         let cluster = try context.flexCluster(in: try context.project(access: .readOnly))
-        return .entity(try context.restoreJob(in: cluster, parameterName: "restoreJobId").flexJSON)
+        return .entity(RestoreJob.flexView.render(try context.restoreJob(in: cluster, parameterName: "restoreJobId")))
     }
 
     static func createJob(_ context: OperationContext) throws(AtlasFailure) -> OperationResult {
         let access = ProjectAccess.ownerOr(Self.backupOperatorRoles)
         let cluster = try context.flexCluster(in: try context.project(access: access))
-        let body = try RequestBody(context.request.body, schema: .flexRestore)
+        let body = try RequestBody.decode(
+            context.request.body, as: RestoreJob.flexView, required: ["snapshotId", "targetDeploymentItemName"])
         let job = try context.createRestoreJob(
-            from: cluster, snapshotId: body["snapshotId"]!, targetName: body["targetDeploymentItemName"]!,
-            targetProjectId: body["targetProjectId"], access: access)
-        return .entity(job.flexJSON)
+            from: cluster, snapshotId: body.snapshotId, targetName: body.targetDeploymentItemName!,
+            targetProjectId: body.targetProjectId, access: access)
+        return .entity(RestoreJob.flexView.render(job))
     }
 
     static func listSnapshots(_ context: OperationContext) throws(AtlasFailure) -> OperationResult {
         let cluster = try context.flexCluster(in: try context.project(access: .readOnly))
-        return try context.listPage(of: \.snapshots, cluster: cluster) { $0.flexJSON }
+        return try context.listPage(of: \.snapshots, cluster: cluster) { TenantSnapshot.flexView.render($0) }
     }
 
     static func getSnapshot(_ context: OperationContext) throws(AtlasFailure) -> OperationResult {
         let cluster = try context.flexCluster(in: try context.project(access: .readOnly))
-        return .entity(try context.snapshot(in: cluster).flexJSON)
+        return .entity(TenantSnapshot.flexView.render(try context.snapshot(in: cluster)))
     }
 
     /// `downloadFlexBackup`: answers with a `FlexBackupRestoreJob20241113` of delivery type `DOWNLOAD`.
     static func download(_ context: OperationContext) throws(AtlasFailure) -> OperationResult {
         let cluster = try context.flexCluster(in: try context.project(access: .ownerOr(Self.backupOperatorRoles)))
-        let body = try RequestBody(context.request.body, schema: .flexDownload)
-        return .entity(try context.createDownloadJob(from: cluster, snapshotId: body["snapshotId"]!).flexJSON)
+        let body = try RequestBody.decode(
+            context.request.body, as: RestoreJob.flexDownloadRequest, required: ["snapshotId"])
+        return .entity(RestoreJob.flexView.render(try context.createDownloadJob(from: cluster, snapshotId: body.snapshotId)))
     }
 }
 

@@ -4,7 +4,7 @@ extension OperationContext {
     func project(access: ProjectAccess) throws(AtlasFailure) -> Project {
         let groupId = self.parameter("groupId")
         guard Identifiers.isObjectID(groupId) else { throw .api(.invalidGroupID, .string(groupId)) }
-        guard let project = self.atlas.store.read({ $0.projects[groupId] }) else {
+        guard let project = self.store.read({ $0.projects[groupId] }) else {
             throw .api(.groupNotFound, .string(groupId))
         }
         try self.principal.authorize(access, on: project)
@@ -30,9 +30,31 @@ extension OperationContext {
     func cluster(in project: Project, parameterName: String) throws(AtlasFailure) -> Cluster {
         let name = self.parameter(parameterName)
         guard Identifiers.isClusterName(name) else { throw .api(.invalidPathParameter, .string(parameterName)) }
-        guard let cluster = self.atlas.store.read({ $0.clusters[ClusterKey(projectId: project.id, name: name)] }) else {
+        guard let cluster = self.store.read({ $0.clusters[ClusterKey(projectId: project.id, name: name)] }) else {
             throw .api(.clusterNotFound, .string(name), .string(project.id))
         }
         return cluster
+    }
+
+    /// The job `parameterName` names in `cluster`, as it stands now.
+    func restoreJob(in cluster: Cluster, parameterName: String) throws(AtlasFailure) -> RestoreJob {
+        let id = self.parameter(parameterName)
+        guard Identifiers.isObjectID(id) else { throw .api(.invalidJobID, .string(id)) }
+        let key = ClusterKey(projectId: cluster.projectId, name: cluster.name)
+        guard let job = self.store.read({ $0.restoreJobs[key]?.first { $0.id == id } }) else {
+            throw .api(.tenantRestoreNotFound, .string(id), .string(cluster.name))
+        }
+        return job.resolved(at: self.now)
+    }
+
+    /// The snapshot `snapshotId` names in `cluster`.
+    func snapshot(in cluster: Cluster) throws(AtlasFailure) -> TenantSnapshot {
+        let id = self.parameter("snapshotId")
+        guard Identifiers.isObjectID(id) else { throw .api(.invalidSnapshotID, .string(id)) }
+        let key = ClusterKey(projectId: cluster.projectId, name: cluster.name)
+        guard let snapshot = self.store.read({ $0.snapshots[key]?.first { $0.id == id } }) else {
+            throw .api(.tenantSnapshotNotFound, .string(id), .string(cluster.name))
+        }
+        return snapshot
     }
 }
