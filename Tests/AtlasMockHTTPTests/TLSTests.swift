@@ -355,3 +355,36 @@ struct TLSTests {
         #expect(error.description == "'\(name)' is neither a DNS name nor an IP address")
     }
 }
+
+/// The ALPN choice on raw client lists, without a handshake.
+@Suite("ALPN selection")
+struct ApplicationProtocolSelectionTests {
+    @Test(arguments: [
+        (alpn("h2", "http/1.1"), ApplicationProtocol.http2, 1..<3),
+        (alpn("http/1.1", "h2"), .http2, 10..<12),
+        (alpn("spdy/3", "http/1.1"), .http1, 8..<16),
+        (alpn("http/1.1"), .http1, 1..<9),
+    ])
+    func choosesH2ThenHTTP1(list: [UInt8], chosen: ApplicationProtocol, name: Range<Int>) {
+        let choice = list.withUnsafeBufferPointer { ApplicationProtocol.select(from: $0) }
+        #expect(choice?.chosen == chosen)
+        #expect(choice?.name == name)
+    }
+
+    @Test(arguments: [
+        [],
+        alpn("spdy/3"),
+        alpn("http/1.0"),
+        Array(alpn("h2").dropLast()),
+        [3] + Array("h2".utf8),
+        [0] + alpn("h2"),
+    ] as [[UInt8]])
+    func refusesListsWithoutOursOrMalformed(list: [UInt8]) {
+        #expect(list.withUnsafeBufferPointer { ApplicationProtocol.select(from: $0) } == nil)
+    }
+}
+
+/// A well-formed ALPN list (RFC 7301 §3.1): each name after its one-byte length.
+private func alpn(_ names: String...) -> [UInt8] {
+    names.flatMap { [UInt8($0.utf8.count)] + Array($0.utf8) }
+}

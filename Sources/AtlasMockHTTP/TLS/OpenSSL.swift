@@ -298,35 +298,19 @@ public final class TLSIdentity: @unchecked Sendable {
     }
 }
 
-/// ALPN (RFC 7301): `h2` when the client offers it, else `http/1.1`; a client offering neither is refused with
-/// `no_application_protocol`, as §3.2 requires. Not offering ALPN at all skips this and means HTTP/1.1.
+/// ALPN (RFC 7301), chosen by `ApplicationProtocol.select`; a client offering neither `h2` nor `http/1.1` is refused
+/// with `no_application_protocol`, as §3.2 requires. Not offering ALPN at all skips this and means HTTP/1.1.
 /// `selected` points into the client's own list, which OpenSSL keeps until it has copied the choice.
 private func selectApplicationProtocol(
     _ ssl: OpaquePointer?, _ selected: UnsafeMutablePointer<UnsafePointer<UInt8>?>?,
     _ selectedLength: UnsafeMutablePointer<UInt8>?, _ offered: UnsafePointer<UInt8>?, _ offeredLength: UInt32,
     _ argument: UnsafeMutableRawPointer?
 ) -> Int32 {
-    guard let offered, let selected, let selectedLength else { return SSL_TLSEXT_ERR_ALERT_FATAL }
-    let list = UnsafeBufferPointer(start: offered, count: Int(offeredLength))
-    var choice: (offset: Int, length: Int)?
-    var index = 0
-    while index < list.count {
-        let length = Int(list[index])
-        let start = index + 1
-        guard length > 0, start + length <= list.count else { return SSL_TLSEXT_ERR_ALERT_FATAL }
-        let name = list[start..<start + length]
-        if name.elementsEqual(ApplicationProtocol.http2.alpnName.utf8) {
-            choice = (start, length)
-            break
-        }
-        if choice == nil, name.elementsEqual(ApplicationProtocol.http1.alpnName.utf8) {
-            choice = (start, length)
-        }
-        index = start + length
-    }
-    guard let choice else { return SSL_TLSEXT_ERR_ALERT_FATAL }
-    selected.pointee = offered + choice.offset
-    selectedLength.pointee = UInt8(choice.length)
+    guard let offered, let selected, let selectedLength,
+        let choice = ApplicationProtocol.select(from: UnsafeBufferPointer(start: offered, count: Int(offeredLength)))
+    else { return SSL_TLSEXT_ERR_ALERT_FATAL }
+    selected.pointee = offered + choice.name.lowerBound
+    selectedLength.pointee = UInt8(choice.name.count)
     return SSL_TLSEXT_ERR_OK
 }
 
