@@ -19,7 +19,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
         var offset = 1
         while offset < size {
             let count = min(piece, size - offset, buffer.count)
-            buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: input[offset..<(offset + count)]))
+            buffer.copyMemory(from: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: input[offset..<(offset + count)])))
             let result = session.receive(buffer, count: count) { plaintext in
                 precondition(plaintext.count <= buffer.count, "plaintext outgrew the buffer")
                 return true
