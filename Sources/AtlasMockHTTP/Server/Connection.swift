@@ -194,7 +194,7 @@ final class Connection: TimedConnectionIO, @unchecked Sendable {
             guard flush else { return self.closeNow() }
             if let tls = self.tls {
                 tls.sendCloseNotify()
-                if let alert = tls.takeOutput() { self.queueOutput(alert) }
+                if let closeNotify = tls.takeOutput() { self.queueOutput(closeNotify) }
             }
             self.state = .closingAfterFlush
             self.cancelTimer()
