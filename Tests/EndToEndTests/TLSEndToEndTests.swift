@@ -138,9 +138,11 @@ struct TLSEndToEndTests {
 
     /// Each is one line on stderr and exit 2, before anything binds.
     @Test(arguments: [
-        (["--tls", "bogus"], [:], "--tls: 'bogus' is not self-signed (for your own certificate use --tls-cert and --tls-key)"),
+        (["--tls", "bogus"], [:],
+         "--tls: 'bogus' is not self-signed or off (for your own certificate use --tls-cert and --tls-key)"),
         ([], ["ATLAS_MOCK_TLS": "on"],
-         "ATLAS_MOCK_TLS (--tls): 'on' is not self-signed (for your own certificate use --tls-cert and --tls-key)"),
+         "ATLAS_MOCK_TLS (--tls): 'on' is not self-signed or off (for your own certificate use --tls-cert and --tls-key)"),
+        ([], ["ATLAS_MOCK_TLS_HOSTNAME": "atlas"], "--tls-hostname and --tls-ca-out need --tls self-signed"),
         (["--tls-cert", "a.pem"], [:], "--tls-cert needs --tls-key"),
         (["--tls-key", "a.key"], [:], "--tls-key needs --tls-cert"),
         (["--tls", "self-signed", "--tls-cert", "a.pem", "--tls-key", "a.key"], [:],

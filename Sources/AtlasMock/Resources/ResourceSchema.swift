@@ -132,14 +132,9 @@ struct ResourceField<Record>: Sendable {
         _ name: String, _ keyPath: WritableKeyPath<Record, Value> & Sendable, _ codec: FieldCodec<Value>,
         readOnly: Bool = false, _ summary: String
     ) -> ResourceField {
-        ResourceField(
-            name: name, utf8: Array(name.utf8), type: codec.type, required: true, readOnly: readOnly, summary: summary,
-            decode: { reader, record, diagnostics, path throws(JSONSyntaxError) in
-                guard let value = try codec.decode(&reader, &diagnostics, path) else { return false }
-                record[keyPath: keyPath] = value
-                return true
-            },
-            encode: { codec.encode($0[keyPath: keyPath]) })
+        .stored(name, codec, required: true, readOnly: readOnly, summary, set: { $0[keyPath: keyPath] = $1 }) {
+            codec.encode($0[keyPath: keyPath])
+        }
     }
 
     /// A field that may be absent (and is then omitted, never written as `null`).
@@ -147,14 +142,23 @@ struct ResourceField<Record>: Sendable {
         _ name: String, _ keyPath: WritableKeyPath<Record, Value?> & Sendable, _ codec: FieldCodec<Value>,
         readOnly: Bool = false, _ summary: String
     ) -> ResourceField {
+        .stored(name, codec, required: false, readOnly: readOnly, summary, set: { $0[keyPath: keyPath] = $1 }) {
+            $0[keyPath: keyPath].map(codec.encode)
+        }
+    }
+
+    private static func stored<Value>(
+        _ name: String, _ codec: FieldCodec<Value>, required: Bool, readOnly: Bool, _ summary: String,
+        set: @escaping @Sendable (inout Record, Value) -> Void, encode: @escaping @Sendable (Record) -> JSONValue?
+    ) -> ResourceField {
         ResourceField(
-            name: name, utf8: Array(name.utf8), type: codec.type, required: false, readOnly: readOnly, summary: summary,
+            name: name, utf8: Array(name.utf8), type: codec.type, required: required, readOnly: readOnly,
+            summary: summary,
             decode: { reader, record, diagnostics, path throws(JSONSyntaxError) in
                 guard let value = try codec.decode(&reader, &diagnostics, path) else { return false }
-                record[keyPath: keyPath] = value
+                set(&record, value)
                 return true
-            },
-            encode: { $0[keyPath: keyPath].map(codec.encode) })
+            }, encode: encode)
     }
 
     /// A field that is checked but not kept: Atlas's `links`, derived again whenever a record is served.
