@@ -1,4 +1,5 @@
 import Dispatch
+import AtlasMockTestSupport
 import Foundation
 import Glibc
 import Logging
@@ -158,7 +159,7 @@ struct TLSTests {
 
     @Test func plainHTTPOnTheTLSPortGets400AndOthersAreUnaffected() async throws {
         try await withTLSServer { server, _, tls in
-            let client = try RawClient(tls)
+            let client = try RawHTTPClient(tls)
             try client.send("GET /x HTTP/1.1\r\nHost: a\r\n\r\n")
             let response = try client.readResponse()
             #expect(response.status == 400)
@@ -187,8 +188,8 @@ struct TLSTests {
             $0.headerReadTimeout = .milliseconds(500)
             $0.idleTimeout = .seconds(30)
         }) { server, _, tls in
-            let silent = try RawClient(tls)
-            let trickling = try RawClient(tls)
+            let silent = try RawHTTPClient(tls)
+            let trickling = try RawHTTPClient(tls)
             // The start of a ClientHello record: a handshake record of 512 bytes, of which 4 arrive.
             try trickling.send([0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xfc])
             let started = Date()
@@ -203,13 +204,13 @@ struct TLSTests {
     @Test func garbageRecordsEndTheConnection() async throws {
         try await withTLSServer { server, _, tls in
             // Before any handshake: a handshake record whose content is not a ClientHello.
-            let early = try RawClient(tls)
+            let early = try RawHTTPClient(tls)
             try early.send([0x16, 0x03, 0x01, 0x00, 0x05, 0xde, 0xad, 0xbe, 0xef, 0x00])
             let alert = try early.readToEOF()
             #expect(alert.first == 0x15, "a TLS alert record before the close: \(alert)")
 
             // After a good handshake and request: an application-data record that does not decrypt.
-            let late = try RawClient(tls)
+            let late = try RawHTTPClient(tls)
             let stream = try TLSProbeStream(fd: late.fd, serverName: "localhost")
             try stream.write(Array("GET /first HTTP/1.1\r\nHost: a\r\n\r\n".utf8))
             var buffer = [UInt8](repeating: 0, count: 4096)
@@ -228,7 +229,7 @@ struct TLSTests {
     /// (a bare FIN would be a truncation to it).
     @Test func gracefulShutdownSendsCloseNotify() async throws {
         try await withTLSServer { server, _, tls in
-            let client = try RawClient(tls)
+            let client = try RawHTTPClient(tls)
             let stream = try TLSProbeStream(fd: client.fd, serverName: "localhost")
             try stream.write(Array("GET /delay/300 HTTP/1.1\r\nHost: a\r\n\r\n".utf8))
             try await Task.sleep(for: .milliseconds(100))
@@ -247,7 +248,7 @@ struct TLSTests {
 
     @Test func theConnectionCapCoversTheTLSPortToo() async throws {
         try await withTLSServer(configure: { $0.maxConnections = 1 }) { server, cleartext, tls in
-            let holder = try RawClient(cleartext)
+            let holder = try RawHTTPClient(cleartext)
             try holder.send("GET /x HTTP/1.1\r\nHost: a\r\n\r\n")
             _ = try holder.readResponse()
             let refused = try self.curl(["\(tls.urlString)/y"])
