@@ -38,38 +38,9 @@ struct TLSTests {
         return try await body(server, addresses[0], addresses[1])
     }
 
-    /// Runs a command to completion; its status, standard output and standard error.
-    private func run(_ executable: String, _ arguments: [String], input: String = "") throws
-        -> (status: Int32, output: String, error: String)
-    {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let output = Pipe()
-        let error = Pipe()
-        let stdin = Pipe()
-        process.standardOutput = output
-        process.standardError = error
-        process.standardInput = stdin
-        try process.run()
-        stdin.fileHandleForWriting.write(Data(input.utf8))
-        try stdin.fileHandleForWriting.close()
-        // Both pipes are read concurrently, so neither can fill up and stall the child.
-        nonisolated(unsafe) var errorData = Data()
-        let errorRead = DispatchSemaphore(value: 0)
-        DispatchQueue.global().async {
-            errorData = error.fileHandleForReading.readDataToEndOfFile()
-            errorRead.signal()
-        }
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        errorRead.wait()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: outputData, as: UTF8.self),
-                String(decoding: errorData, as: UTF8.self))
-    }
-
-    private func curl(_ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
-        try self.run("/usr/bin/curl", ["--silent", "--show-error", "--max-time", "10", "--cacert", Self.caFile] + arguments)
+    private func curl(_ arguments: [String]) async throws -> ChildProcess.Finished {
+        try await ChildProcess.run(
+            "/usr/bin/curl", ["--silent", "--show-error", "--max-time", "10", "--cacert", Self.caFile] + arguments)
     }
 
     // MARK: Real clients
@@ -78,30 +49,30 @@ struct TLSTests {
     func curlNegotiatesHTTP1AndHTTP2ByALPN(host: String) async throws {
         try await withTLSServer(host: host) { _, _, tls in
             #expect(tls.urlString.hasPrefix("https://"))
-            let http1 = try self.curl(["--http1.1", "--write-out", " %{http_version}", "\(tls.urlString)/a?b=1"])
-            #expect(http1.status == 0, "\(http1.error)")
-            #expect(http1.output == "GET /a?b=1 HTTP/1.1 \(tls.description) 0 1.1")
-            let http2 = try self.curl(["--http2", "--write-out", " %{http_version}", "\(tls.urlString)/a?b=1"])
-            #expect(http2.status == 0, "\(http2.error)")
-            #expect(http2.output == "GET /a?b=1 HTTP/2 \(tls.description) 0 2")
+            let http1 = try await self.curl(["--http1.1", "--write-out", " %{http_version}", "\(tls.urlString)/a?b=1"])
+            #expect(http1.status == 0, "\(http1.stderr)")
+            #expect(http1.stdout == "GET /a?b=1 HTTP/1.1 \(tls.description) 0 1.1")
+            let http2 = try await self.curl(["--http2", "--write-out", " %{http_version}", "\(tls.urlString)/a?b=1"])
+            #expect(http2.status == 0, "\(http2.stderr)")
+            #expect(http2.stdout == "GET /a?b=1 HTTP/2 \(tls.description) 0 2")
             // Several requests on one connection, with a body large enough to span many TLS records.
-            let big = try self.curl([
+            let big = try await self.curl([
                 "--http1.1", "--write-out", "%{num_connects} %{size_download}\n", "\(tls.urlString)/big/300000",
                 "--output", "/dev/null", "\(tls.urlString)/big/300000", "--output", "/dev/null",
             ])
-            #expect(big.output == "1 300000\n0 300000\n", "\(big.error)")
+            #expect(big.stdout == "1 300000\n0 300000\n", "\(big.stderr)")
         }
     }
 
     @Test func theGeneratedCertificateNamesEveryHostAskedFor() async throws {
         try await withTLSServer { _, _, tls in
-            let resolved = try self.curl([
+            let resolved = try await self.curl([
                 "--resolve", "atlas.test:\(tls.port):127.0.0.1", "https://atlas.test:\(tls.port)/x",
             ])
-            #expect(resolved.status == 0, "\(resolved.error)")
-            #expect(resolved.output == "GET /x HTTP/2 atlas.test:\(tls.port) 0")
-            let unnamed = try self.curl(["--resolve", "other.test:\(tls.port):127.0.0.1", "https://other.test:\(tls.port)/x"])
-            #expect(unnamed.status == 60, "curl's 'peer certificate cannot be authenticated': \(unnamed.error)")
+            #expect(resolved.status == 0, "\(resolved.stderr)")
+            #expect(resolved.stdout == "GET /x HTTP/2 atlas.test:\(tls.port) 0")
+            let unnamed = try await self.curl(["--resolve", "other.test:\(tls.port):127.0.0.1", "https://other.test:\(tls.port)/x"])
+            #expect(unnamed.status == 60, "curl's 'peer certificate cannot be authenticated': \(unnamed.stderr)")
         }
     }
 
@@ -110,21 +81,21 @@ struct TLSTests {
             let body = NSTemporaryDirectory() + "atlas-mock-tls-body-\(UUID().uuidString)"
             try "over tls".write(toFile: body, atomically: true, encoding: .utf8)
             defer { try? FileManager.default.removeItem(atPath: body) }
-            let result = try self.run("/usr/bin/nghttp", ["-v", "--timeout=10", "-d", body, "\(tls.urlString)/echo"])
-            #expect(result.status == 0, "\(result.error)")
-            #expect(result.output.contains("The negotiated protocol: h2"))
-            #expect(result.output.contains("recv (stream_id=13) :status: 200"))
-            #expect(result.output.contains("over tls"))
+            let result = try await ChildProcess.run("/usr/bin/nghttp", ["-v", "--timeout=10", "-d", body, "\(tls.urlString)/echo"])
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stdout.contains("The negotiated protocol: h2"))
+            #expect(result.stdout.contains("recv (stream_id=13) :status: 200"))
+            #expect(result.stdout.contains("over tls"))
         }
     }
 
     @Test func h2loadOverTLSHasNoFailures() async throws {
         try await withTLSServer { _, _, tls in
-            let result = try self.run("/usr/bin/h2load", ["-n", "2000", "-c", "8", "-m", "10", "\(tls.urlString)/x"])
-            #expect(result.status == 0, "\(result.error)")
-            #expect(result.output.contains("Application protocol: h2"), "\(result.output)")
-            #expect(result.output.contains("2000 succeeded, 0 failed, 0 errored, 0 timeout"), "\(result.output)")
-            #expect(result.output.contains("status codes: 2000 2xx"), "\(result.output)")
+            let result = try await ChildProcess.run("/usr/bin/h2load", ["-n", "2000", "-c", "8", "-m", "10", "\(tls.urlString)/x"])
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stdout.contains("Application protocol: h2"), "\(result.stdout)")
+            #expect(result.stdout.contains("2000 succeeded, 0 failed, 0 errored, 0 timeout"), "\(result.stdout)")
+            #expect(result.stdout.contains("status codes: 2000 2xx"), "\(result.stdout)")
         }
     }
 
@@ -145,9 +116,9 @@ struct TLSTests {
     ])
     func opensslClients(options: [String], evidence: String) async throws {
         try await withTLSServer { _, _, tls in
-            let result = try self.run(
+            let result = try await ChildProcess.run(
                 "/usr/bin/openssl", ["s_client", "-connect", "127.0.0.1:\(tls.port)", "-CAfile", Self.caFile] + options)
-            let transcript = result.output + result.error
+            let transcript = result.stdout + result.stderr
             #expect(transcript.contains(evidence), "\(transcript)")
             let refused = evidence.hasPrefix("alert")
             #expect(transcript.contains("Cipher is (NONE)") == refused, "\(transcript)")
@@ -166,19 +137,19 @@ struct TLSTests {
             #expect(response.text == "This port speaks HTTPS: the plain HTTP request was sent to a TLS port.\n")
             #expect(response.header("Connection") == "close")
             #expect(try client.readsEOF())
-            let good = try self.curl(["\(tls.urlString)/y"])
-            #expect(good.output == "GET /y HTTP/2 \(tls.description) 0")
+            let good = try await self.curl(["\(tls.urlString)/y"])
+            #expect(good.stdout == "GET /y HTTP/2 \(tls.description) 0")
             #expect(await eventually { server.connectionCount == 0 })
         }
     }
 
     @Test func aTLSClientOnTheCleartextPortIsRefused() async throws {
         try await withTLSServer { _, cleartext, _ in
-            let refused = try self.curl(["https://\(cleartext.description)/x"])
+            let refused = try await self.curl(["https://\(cleartext.description)/x"])
             // 35: the TLS handshake failed (the server answered a 400 in cleartext and closed).
-            #expect(refused.status == 35, "\(refused.error)")
-            let good = try self.curl(["\(cleartext.urlString)/y"])
-            #expect(good.output == "GET /y HTTP/1.1 \(cleartext.description) 0")
+            #expect(refused.status == 35, "\(refused.stderr)")
+            let good = try await self.curl(["\(cleartext.urlString)/y"])
+            #expect(good.stdout == "GET /y HTTP/1.1 \(cleartext.description) 0")
         }
     }
 
@@ -220,8 +191,8 @@ struct TLSTests {
             _ = try late.readToEOF()
             #expect(await eventually { server.connectionCount == 0 })
 
-            let good = try self.curl(["\(tls.urlString)/y"])
-            #expect(good.output == "GET /y HTTP/2 \(tls.description) 0")
+            let good = try await self.curl(["\(tls.urlString)/y"])
+            #expect(good.stdout == "GET /y HTTP/2 \(tls.description) 0")
         }
     }
 
@@ -251,46 +222,40 @@ struct TLSTests {
             let holder = try RawHTTPClient(cleartext)
             try holder.send("GET /x HTTP/1.1\r\nHost: a\r\n\r\n")
             _ = try holder.readResponse()
-            let refused = try self.curl(["\(tls.urlString)/y"])
-            #expect(refused.status == 35, "closed before the handshake: \(refused.error)")
+            let refused = try await self.curl(["\(tls.urlString)/y"])
+            #expect(refused.status == 35, "closed before the handshake: \(refused.stderr)")
             #expect(server.connectionCount == 1)
         }
     }
 
     // MARK: Certificates from files
 
-    /// Writes `openssl` output into a fresh directory and returns it.
-    private func openssl(_ directory: String, _ arguments: [String]) throws {
-        let result = try self.run("/usr/bin/openssl", arguments)
-        try #require(result.status == 0, "openssl \(arguments): \(result.error)")
-    }
-
-    private func temporaryDirectory() throws -> String {
-        let path = NSTemporaryDirectory() + "atlas-mock-tls-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
+    /// Runs the `openssl` command line, which must succeed (it makes the test certificates).
+    private func openssl(_ arguments: [String]) async throws {
+        let result = try await ChildProcess.run("/usr/bin/openssl", arguments)
+        try #require(result.status == 0, "openssl \(arguments): \(result.stderr)")
     }
 
     @Test func aCertificateChainAndKeyFromFilesAreServed() async throws {
-        let directory = try self.temporaryDirectory()
+        let directory = try Paths.temporaryDirectory().path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         // A CA, an intermediate, and an RSA server certificate signed by the intermediate: the chain file holds the
         // server certificate then the intermediate, and the client trusts only the CA.
-        try self.openssl(directory, ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "\(directory)/ca.key",
+        try await self.openssl(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "\(directory)/ca.key",
                                      "-out", "\(directory)/ca.pem", "-subj", "/CN=Test Root", "-days", "2",
                                      "-addext", "basicConstraints=critical,CA:TRUE"])
-        try self.openssl(directory, ["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "\(directory)/int.key",
+        try await self.openssl(["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "\(directory)/int.key",
                                      "-out", "\(directory)/int.csr", "-subj", "/CN=Test Intermediate"])
         try "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign\n"
             .write(toFile: "\(directory)/int.ext", atomically: true, encoding: .utf8)
-        try self.openssl(directory, ["x509", "-req", "-in", "\(directory)/int.csr", "-CA", "\(directory)/ca.pem",
+        try await self.openssl(["x509", "-req", "-in", "\(directory)/int.csr", "-CA", "\(directory)/ca.pem",
                                      "-CAkey", "\(directory)/ca.key", "-CAcreateserial", "-days", "2",
                                      "-extfile", "\(directory)/int.ext", "-out", "\(directory)/int.pem"])
-        try self.openssl(directory, ["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "\(directory)/server.key",
+        try await self.openssl(["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "\(directory)/server.key",
                                      "-out", "\(directory)/server.csr", "-subj", "/CN=localhost"])
         try "subjectAltName=DNS:localhost,IP:127.0.0.1\n"
             .write(toFile: "\(directory)/server.ext", atomically: true, encoding: .utf8)
-        try self.openssl(directory, ["x509", "-req", "-in", "\(directory)/server.csr", "-CA", "\(directory)/int.pem",
+        try await self.openssl(["x509", "-req", "-in", "\(directory)/server.csr", "-CA", "\(directory)/int.pem",
                                      "-CAkey", "\(directory)/int.key", "-CAcreateserial", "-days", "2",
                                      "-extfile", "\(directory)/server.ext", "-out", "\(directory)/server.pem"])
         let chain = try String(contentsOfFile: "\(directory)/server.pem", encoding: .utf8)
@@ -301,27 +266,27 @@ struct TLSTests {
             certificateChainFile: "\(directory)/chain.pem", privateKeyFile: "\(directory)/server.key")
         #expect(identity.certificateAuthorityPEM == nil)
         try await withTLSServer(identity: identity) { _, _, tls in
-            let result = try self.run("/usr/bin/curl", [
+            let result = try await ChildProcess.run("/usr/bin/curl", [
                 "--silent", "--show-error", "--cacert", "\(directory)/ca.pem", "--write-out", " %{http_version}",
                 "\(tls.urlString)/z",
             ])
-            #expect(result.status == 0, "\(result.error)")
-            #expect(result.output == "GET /z HTTP/2 \(tls.description) 0 2")
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stdout == "GET /z HTTP/2 \(tls.description) 0 2")
         }
     }
 
-    @Test func badCertificateFilesAreOneClearError() throws {
-        let directory = try self.temporaryDirectory()
+    @Test func badCertificateFilesAreOneClearError() async throws {
+        let directory = try Paths.temporaryDirectory().path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         for name in ["a", "b"] {
-            try self.openssl(directory, ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+            try await self.openssl(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
                                          "-nodes", "-keyout", "\(directory)/\(name).key", "-out", "\(directory)/\(name).pem",
                                          "-subj", "/CN=localhost", "-days", "2"])
         }
         // Re-signed to end a day before it starts: expired.
-        try self.openssl(directory, ["x509", "-in", "\(directory)/a.pem", "-key", "\(directory)/a.key", "-days", "-1",
+        try await self.openssl(["x509", "-in", "\(directory)/a.pem", "-key", "\(directory)/a.key", "-days", "-1",
                                      "-out", "\(directory)/expired.pem"])
-        try self.openssl(directory, ["pkey", "-in", "\(directory)/a.key", "-aes256", "-passout", "pass:secret",
+        try await self.openssl(["pkey", "-in", "\(directory)/a.key", "-aes256", "-passout", "pass:secret",
                                      "-out", "\(directory)/encrypted.key"])
         try "not a certificate\n".write(toFile: "\(directory)/junk.pem", atomically: true, encoding: .utf8)
 
