@@ -3,6 +3,10 @@
 #   docker build -t atlas-mock .
 #   docker run --rm -p 8080:8080 atlas-mock
 #   docker run --rm -p 8080:8080 -v "$PWD/fixtures:/fixtures:ro" -e ATLAS_MOCK_FIXTURES=/fixtures atlas-mock
+#   docker run --rm -p 8080:8080 -p 8443:8443 -v "$PWD/tls:/tls" atlas-mock \
+#       --tls self-signed --tls-hostname atlas --tls-ca-out /tls/ca.pem
+#   docker run --rm -p 8443:8443 -v "$PWD/certs:/certs:ro" -e ATLAS_MOCK_PORT=off atlas-mock \
+#       --tls-cert /certs/server.pem --tls-key /certs/server.key
 #
 # scripts/container-check builds and runs the runtime half of this file without a Docker engine (it reads the
 # build flags, packages, user, environment and entrypoint from here), so keep each instruction on the forms used
@@ -13,10 +17,11 @@
 # ================================
 FROM swift:6.3-bookworm AS build
 
-# libnghttp2-dev is the HTTP/2 library the CNghttp2 system-library target links; pkg-config finds it.
+# libnghttp2-dev and libssl-dev are what the CNghttp2 and COpenSSL system-library targets link; pkg-config finds
+# them.
 RUN export DEBIAN_FRONTEND=noninteractive DEBCONF_NONINTERACTIVE_SEEN=true \
     && apt-get -q update \
-    && apt-get -q install -y --no-install-recommends libnghttp2-dev pkg-config \
+    && apt-get -q install -y --no-install-recommends libnghttp2-dev libssl-dev pkg-config \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /build
@@ -44,12 +49,12 @@ RUN cp "$(swift build --package-path /build -c release --show-bin-path)/atlas-mo
 # ================================
 FROM debian:bookworm-slim
 
-# libnghttp2-14 is the only shared library beyond libc/libstdc++ the binary needs; ca-certificates and tzdata for
-# anything that validates TLS or formats local times.
+# libnghttp2-14 (HTTP/2) and libssl3 (TLS) are the only shared libraries beyond libc/libstdc++ the binary needs;
+# ca-certificates and tzdata for anything that validates TLS or formats local times.
 RUN export DEBIAN_FRONTEND=noninteractive DEBCONF_NONINTERACTIVE_SEEN=true \
     && apt-get -q update \
     && apt-get -q dist-upgrade -y \
-    && apt-get -q install -y --no-install-recommends libnghttp2-14 ca-certificates tzdata \
+    && apt-get -q install -y --no-install-recommends libnghttp2-14 libssl3 ca-certificates tzdata \
     && rm -rf /var/lib/apt/lists/*
 
 # A fixed non-root uid/gid, so mounted fixtures can be made readable to it (chmod o+r is enough).
@@ -61,14 +66,14 @@ RUN groupadd --gid 10001 atlas \
 
 COPY --from=build /staging/ /usr/local/bin/
 
-# Listen on every interface of the container, on the port EXPOSE documents. Mount fixtures at /fixtures and set
+# Listen on every interface of the container, on the ports EXPOSE documents (8443 once TLS is turned on). Mount fixtures at /fixtures and set
 # ATLAS_MOCK_FIXTURES=/fixtures to load them. The backtracer prints a symbolicated trace if the server crashes.
 ENV ATLAS_MOCK_HOST=0.0.0.0 ATLAS_MOCK_PORT=8080 \
     SWIFT_BACKTRACE=enable=yes,sanitize=yes,threads=all,images=all,interactive=no,swift-backtrace=/usr/local/bin/swift-backtrace-static
 
 USER atlas:atlas
 WORKDIR /
-EXPOSE 8080
+EXPOSE 8080 8443
 
 # SIGTERM makes the server stop accepting, finish in-flight requests (up to its 10 s drain time) and exit 0.
 # Give `docker stop` more than that: `docker stop -t 15`, compose `stop_grace_period: 15s`.

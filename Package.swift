@@ -20,6 +20,12 @@ let package = Package(
             pkgConfig: "libnghttp2",
             providers: [.apt(["libnghttp2-dev"]), .brew(["nghttp2"])]
         ),
+        // TLS for the https listener (see TLS/OpenSSL.swift, the one file that uses it).
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]
+        ),
         // glibc's malloc_trim (see FreedMemory.swift).
         .systemLibrary(name: "CGlibcMalloc"),
         // Linux's epoll (see EventLoop.swift).
@@ -28,6 +34,7 @@ let package = Package(
             name: "AtlasMockHTTP",
             dependencies: [
                 "CNghttp2",
+                "COpenSSL",
                 "CGlibcMalloc",
                 "CEpoll",
                 .product(name: "HTTPTypes", package: "swift-http-types"),

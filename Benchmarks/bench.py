@@ -18,6 +18,7 @@ import secrets
 import shutil
 import signal
 import socket
+import ssl
 import statistics
 import subprocess
 import sys
@@ -60,6 +61,8 @@ class AtlasMock:
         self.url = line
         self.host, port = line[len("http://"):].rsplit(":", 1)
         self.port = int(port)
+        # With a TLS listener the https:// URL is the second line.
+        self.tls_url = self.proc.stdout.readline().strip() if "--tls-port" in extra else None
 
     def rss_kib(self, field="VmRSS"):
         """Resident set now (VmRSS), or its peak so far (VmHWM)."""
@@ -124,6 +127,45 @@ http {{
         self.proc.wait()
 
 
+class NginxTLS:
+    """nginx with one worker, `ssl` and `http2` on one port (ALPN picks), the given certificate, the docroot."""
+
+    def __init__(self, workdir, docroot, cert, key):
+        self.port = free_port()
+        conf = os.path.join(workdir, "nginx-tls.conf")
+        with open(conf, "w") as f:
+            f.write(f"""user root; worker_processes 1; daemon off; pid {workdir}/nginx-tls.pid;
+error_log {workdir}/nginx-tls-error.log warn;
+events {{ worker_connections 4096; }}
+http {{
+  access_log off; keepalive_requests 100000000; keepalive_timeout 120s; http2_max_requests 100000000;
+  client_body_temp_path {workdir}/nginx-tmp; proxy_temp_path {workdir}/nginx-tmp;
+  fastcgi_temp_path {workdir}/nginx-tmp; uwsgi_temp_path {workdir}/nginx-tmp; scgi_temp_path {workdir}/nginx-tmp;
+  server {{
+    listen 127.0.0.1:{self.port} ssl http2; root {docroot}; default_type {ACCEPT};
+    ssl_certificate {cert}; ssl_certificate_key {key}; ssl_protocols TLSv1.2 TLSv1.3;
+  }}
+}}
+""")
+        os.makedirs(os.path.join(workdir, "nginx-tmp"), exist_ok=True)
+        self.proc = subprocess.Popen(["nginx", "-c", conf, "-p", workdir], stderr=subprocess.DEVNULL)
+        wait_port(self.port)
+        self.url = f"https://127.0.0.1:{self.port}"
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait()
+
+
+def certificate(workdir):
+    """An ECDSA P-256 certificate for 127.0.0.1 and its key, which both servers use."""
+    cert, key = os.path.join(workdir, "tls.pem"), os.path.join(workdir, "tls.key")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                    "-keyout", key, "-out", cert, "-subj", "/CN=localhost", "-addext",
+                    "subjectAltName=IP:127.0.0.1", "-days", "2"], check=True, capture_output=True)
+    return cert, key
+
+
 class Nghttpd:
     """nghttpd in cleartext (h2c prior knowledge), one thread, serving the same docroot."""
 
@@ -152,7 +194,8 @@ def token(url):
 
 def get(url, bearer):
     req = urllib.request.Request(url, headers={"Accept": ACCEPT, "Authorization": f"Bearer {bearer}"})
-    with urllib.request.urlopen(req) as r:
+    # The benchmark's certificate is its own; what is compared is the bytes served, not trust.
+    with urllib.request.urlopen(req, context=ssl._create_unverified_context()) as r:
         return r.read()
 
 
@@ -173,7 +216,8 @@ def wrk(url, headers, connections, seconds):
 
 
 def h2load(url, headers, seconds, workdir):
-    """Requests/s and p99 (ms) from h2load, 16 connections x 16 streams, h2c prior knowledge."""
+    """Requests/s and p99 (ms) from h2load, 16 connections x 16 streams: h2c prior knowledge for an http:// URL,
+    ALPN h2 for an https:// one."""
     logfile = os.path.join(workdir, "h2load.log")
     cmd = ["h2load", "-c", "16", "-m", "16", "-t", "2", "-D", str(seconds), "--log-file", logfile]
     for h in headers:
@@ -340,12 +384,12 @@ def main():
     ap.add_argument("--binary", required=True)
     ap.add_argument("--quick", action="store_true", help="seconds-long smoke of every part")
     ap.add_argument("--note", help="append this line and the headline figures to BENCHMARKS.md's History")
-    ap.add_argument("--only", help="comma-separated parts: h1,h2,digest,startup,memory,fixtures,scaling")
+    ap.add_argument("--only", help="comma-separated parts: h1,h2,tls,digest,startup,memory,fixtures,scaling")
     opts = ap.parse_args()
     q = opts.quick
     rounds, secs = (1, 1) if q else (5, 5)
     jobs = 2_000 if q else 100_000
-    parts = set((opts.only or "h1,h2,digest,startup,memory,fixtures,scaling").split(","))
+    parts = set((opts.only or "h1,h2,tls,digest,startup,memory,fixtures,scaling").split(","))
     wall = time.time()
     work = tempfile.mkdtemp(prefix="atlas-bench-")
     rows = []  # (measure, atlas-mock, reference, ratio, goal, met)
@@ -419,6 +463,42 @@ def main():
         for proto, on, off in costs:
             row(f"{proto}: atlas-mock req/s with its access log ÷ without", f"{on:,.0f} ÷ {off:,.0f}", "",
                 f"{on / off:.2f}", "≥ 0.9×", yes(on / off >= 0.9))
+
+        if "tls" in parts:
+            # Keep-alive on both sides (wrk and h2load hold their connections), so handshakes are amortised and
+            # what is compared is record encryption plus serving.
+            cert, key = certificate(work)
+            mock_tls = AtlasMock(opts.binary, ["--tls-cert", cert, "--tls-key", key, "--tls-port", "0"])
+            servers.append(mock_tls)
+            tls_bearer = token(mock_tls.url)
+            tls_headers = [f"Accept: {ACCEPT}", f"Authorization: Bearer {tls_bearer}"]
+            # Links name the https URL, so the reference serves the body as atlas-mock sends it over TLS.
+            tls_body = get(mock_tls.tls_url + LIST_PATH, tls_bearer)
+            tls_docroot = os.path.join(work, "docroot-tls")
+            os.makedirs(os.path.dirname(tls_docroot + LIST_PATH))
+            with open(tls_docroot + LIST_PATH, "wb") as f:
+                f.write(tls_body)
+            nginx_tls = NginxTLS(work, tls_docroot, cert, key)
+            servers.append(nginx_tls)
+            assert get(nginx_tls.url + LIST_PATH, tls_bearer) == tls_body
+            log("HTTP/1.1 over TLS keep-alive, wrk 64 connections")
+            m, r = alternate(rounds, lambda: wrk(mock_tls.tls_url + LIST_PATH, tls_headers, 64, secs),
+                             lambda: wrk(nginx_tls.url + LIST_PATH, tls_headers, 64, secs))
+            ratio = med(m, 0) / med(r, 0)
+            row("HTTP/1.1 over TLS req/s (wrk -c64)", f"{med(m, 0):,.0f}", f"{med(r, 0):,.0f} nginx ssl",
+                f"{ratio:.2f}", "≥ 0.8×", yes(ratio >= 0.8))
+            p = med(m, 2) / med(r, 2)
+            row("HTTP/1.1 over TLS p99 ms", f"{med(m, 2):.2f}", f"{med(r, 2):.2f} nginx ssl", f"{p:.2f}", "≤ 1.5×",
+                yes(p <= 1.5))
+            log("h2 over TLS, h2load 16 connections x 16 streams")
+            m, r = alternate(rounds, lambda: h2load(mock_tls.tls_url + LIST_PATH, tls_headers, secs, work),
+                             lambda: h2load(nginx_tls.url + LIST_PATH, tls_headers, secs, work))
+            ratio = med(m, 0) / med(r, 0)
+            row("h2 over TLS req/s (h2load -c16 -m16)", f"{med(m, 0):,.0f}", f"{med(r, 0):,.0f} nginx ssl http2",
+                f"{ratio:.2f}", "≥ 0.8×", yes(ratio >= 0.8))
+            p = med(m, 2) / med(r, 2)
+            row("h2 over TLS p99 ms", f"{med(m, 2):.2f}", f"{med(r, 2):.2f} nginx ssl http2", f"{p:.2f}", "≤ 1.5×",
+                yes(p <= 1.5))
 
         if "digest" in parts:
             log("Digest challenge + signed retry pairs")

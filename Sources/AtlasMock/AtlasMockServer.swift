@@ -13,12 +13,16 @@ import Synchronization
 /// defer { server.stop() }
 /// let url = server.url   // "http://127.0.0.1:54321"
 /// ```
+///
+/// With `configuration.server.tls` set it also serves https (see `tlsURL`, `certificateAuthorityPEM`).
 public final class AtlasMockServer: Sendable {
     public let atlas: FakeAtlas
     /// The transport, for signal handling (`TerminationSignals`) and graceful shutdown.
     public let httpServer: HTTPServer
-    /// Invariant: set once, by `start()`.
-    private let boundAddress = Mutex<BoundAddress?>(nil)
+    /// Invariant: set once, by `start()`; cleartext first.
+    private let boundAddresses = Mutex<[BoundAddress]>([])
+    /// The CA to trust for the https URL, when the server generated its certificate.
+    public let certificateAuthorityPEM: String?
 
     /// Builds the server without binding; `start()` binds. `dataReplaced` runs after admin calls that leave the
     /// previous data as garbage (the executable hands freed memory back to the system then).
@@ -27,15 +31,17 @@ public final class AtlasMockServer: Sendable {
         logger: Logger = Logger(label: "atlas-mock"), dataReplaced: @escaping @Sendable () -> Void = {}
     ) {
         self.atlas = FakeAtlas(configuration: configuration, fixtures: fixtures, dataReplaced: dataReplaced)
+        self.certificateAuthorityPEM = configuration.server.tls?.identity.certificateAuthorityPEM
         self.httpServer = HTTPServer(configuration: configuration.server, handler: self.atlas, logger: logger)
     }
 
-    /// Binds and starts serving; returns the base URL clients should use (`http://HOST:PORT`).
+    /// Binds and starts serving; returns the base URL clients should use: `http://HOST:PORT`, or the https one
+    /// when only TLS is served.
     @discardableResult
     public func start() throws -> String {
-        let address = try self.httpServer.start()
-        self.boundAddress.withLock { $0 = address }
-        return address.urlString
+        let addresses = try self.httpServer.start()
+        self.boundAddresses.withLock { $0 = addresses }
+        return addresses[0].urlString
     }
 
     /// Builds and starts a server serving `fixtures` (the embedded default dataset unless given).
@@ -56,11 +62,17 @@ public final class AtlasMockServer: Sendable {
         try self.start(configuration: configuration, fixtures: try FixtureLoader.load(paths: fixtureFiles), logger: logger)
     }
 
-    /// The address bound by `start()`.
-    public var address: BoundAddress? { self.boundAddress.withLock { $0 } }
+    /// The first address bound by `start()` (the cleartext one when there is one).
+    public var address: BoundAddress? { self.boundAddresses.withLock { $0.first } }
 
-    /// The base URL clients should use (`http://HOST:PORT`); empty before `start()`.
+    /// The base URL `start()` returned (`http://HOST:PORT`); empty before `start()`.
     public var url: String { self.address?.urlString ?? "" }
+
+    /// Every base URL served, cleartext first; empty before `start()`.
+    public var urls: [String] { self.boundAddresses.withLock { $0.map(\.urlString) } }
+
+    /// The https base URL (`https://HOST:PORT`), when TLS is served and the server started.
+    public var tlsURL: String? { self.boundAddresses.withLock { $0.first(where: \.isTLS)?.urlString } }
 
     /// Stops at once, closing every connection.
     public func stop() {

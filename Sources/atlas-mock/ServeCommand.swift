@@ -16,6 +16,8 @@ struct ServeCommand: ParsableCommand {
     func run() throws {
         let settings = try self.options.settings()
         var configuration = settings.configuration
+        // Before the logger and fixtures: a bad certificate is reported like a bad flag.
+        configuration.server.tls = try settings.tlsListener()
         let level = configuration.logLevel
         // Every log line goes through a sink drained by its own thread: a stalled stderr never stalls serving.
         let errorSink = LogSink.standardError(format: settings.logFormat)
@@ -64,10 +66,11 @@ struct ServeCommand: ParsableCommand {
             Glibc.exit(status)
         }
         do {
-            let url = try server.start()
+            try server.start()
             FreedMemory.returnToSystemSoon()
-            // The one line scripts read to learn the port (`--port 0`).
-            StandardStreams.output(url + "\n")
+            // The lines scripts read to learn the ports (`--port 0`), cleartext first, so those reading one line
+            // keep getting the http:// URL.
+            StandardStreams.output(server.urls.map { $0 + "\n" }.joined())
         } catch {
             StandardStreams.error("atlas-mock: \(error)\n")
             throw ExitCode(1)

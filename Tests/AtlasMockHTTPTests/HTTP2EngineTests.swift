@@ -429,6 +429,7 @@ final class FakeConnection: ConnectionIO, @unchecked Sendable {
     /// `outputDrained()` follows a send.
     var writesAtOnce = false
     var pendingOutputBytes: Int { self.writesAtOnce ? 0 : self.outbox.count }
+    let overTLS = false
 
     func send(_ bytes: [UInt8]) {
         dispatchPrecondition(condition: .onQueue(self.queue))

@@ -18,7 +18,7 @@ package func withHTTPServer<Result>(
     var logger = Logger(label: "test")
     logger.logLevel = .warning
     let server = HTTPServer(configuration: configuration, handler: handler, logger: logger)
-    let address = try server.start()
+    let address = try server.start()[0]
     defer { server.shutdownNow() }
     return try await body(server, address)
 }
@@ -41,8 +41,10 @@ package func withLiveAtlas<Result>(
 /// A running `atlas-mock` binary started as users start it, with `--port 0`.
 package final class AtlasMockProcess {
     package let child: ChildProcess
-    /// The `http://HOST:PORT` line the binary prints once it listens.
+    /// The `http://HOST:PORT` line the binary prints once it listens (the `https://` one when it serves only TLS).
     package let url: String
+    /// Every URL it printed, cleartext first. They come in one write, so the first line brings the others.
+    package let urls: [String]
 
     package init(_ arguments: [String], environment: [String: String] = [:]) async throws {
         self.child = try ChildProcess(Paths.binary, ["--port", "0"] + arguments, environment: environment)
@@ -61,6 +63,7 @@ package final class AtlasMockProcess {
             }
         }
         self.url = line!
+        self.urls = self.child.stdout.text.split(separator: "\n").map(String.init)
     }
 
     /// The port from the printed URL.

@@ -8,8 +8,8 @@ import Testing
 struct CommandLineTests {
     /// Bad values exit 2 before binding, with one line naming the flag (and the variable when it came from one).
     @Test(arguments: [
-        (["--port", "abc"], [:], "--port: 'abc' is not a port (0-65535)"),
-        (["--port", "70000"], [:], "--port: '70000' is not a port (0-65535)"),
+        (["--port", "abc"], [:], "--port: 'abc' is not a port (0-65535) or off"),
+        (["--port", "70000"], [:], "--port: '70000' is not a port (0-65535) or off"),
         ([], ["ATLAS_MOCK_AUTH": "maybe"], "ATLAS_MOCK_AUTH (--auth): 'maybe' is not strict or off"),
         (["--sunset-date", "2026-02-30"], [:], "--sunset-date: '2026-02-30' is not a date YYYY-MM-DD"),
         (["--clock", "2026-02-30T00:00:00Z"], [:],

@@ -7,7 +7,7 @@ import PackageDescription
 /// internal parsers). Each harness's `main.swift` starts libFuzzer through `LLVMFuzzerRunDriver`
 /// (see `FuzzSupport`), because SwiftPM links its own `main` into every executable.
 /// The root package exports only the `AtlasMock` library; `AtlasMockHTTP` comes with it, as its dependency.
-let harnesses = ["HTTP1ParserFuzzer", "DigestFuzzer", "QueryFuzzer", "FixtureFuzzer", "ServerFuzzer"]
+let harnesses = ["HTTP1ParserFuzzer", "DigestFuzzer", "QueryFuzzer", "FixtureFuzzer", "ServerFuzzer", "TLSFuzzer"]
 
 let package = Package(
     name: "atlas-mock-fuzz",

@@ -1,6 +1,7 @@
 # Sourced by scripts/run and scripts/test: installs the Debian packages atlas-mock builds and tests with.
 # As root it runs apt-get; otherwise it prints the exact command and stops.
-ATLAS_MOCK_PACKAGES=(libnghttp2-dev pkg-config curl nghttp2-client nghttp2-server python3 python3-requests)
+ATLAS_MOCK_PACKAGES=(libnghttp2-dev libssl-dev openssl pkg-config curl nghttp2-client nghttp2-server python3 python3-requests
+    python3-httpx python3-h2)
 
 ensure_system_packages() {
     local missing=()

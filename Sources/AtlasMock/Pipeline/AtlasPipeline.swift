@@ -177,9 +177,10 @@ struct AtlasPipeline: Sendable {
             baseURL: baseURL)
     }
 
-    /// Links start with `--base-url` when set, else with the address the client used (`Host`/`:authority`).
+    /// Links start with `--base-url` when set, else with the address and scheme the client used (`Host`/`:authority`,
+    /// TLS or not).
     private func baseURL(for request: HTTPServerRequest) -> String {
         if let base = self.baseURL { return base }
-        return "http://" + (request.head.authority ?? "localhost")
+        return (request.overTLS ? "https://" : "http://") + (request.head.authority ?? "localhost")
     }
 }

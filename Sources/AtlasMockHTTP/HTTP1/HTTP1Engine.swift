@@ -169,7 +169,7 @@ final class HTTP1Engine: ProtocolEngine {
         let request = HTTPServerRequest(
             head: head.request, body: body, remoteAddress: io.remoteAddress, remotePort: io.remotePort,
             version: head.version)
-        if !self.draining, let settings = head.h2cUpgradeSettings, let decoded = Self.base64URLDecoded(settings) {
+        if !self.draining, !io.overTLS, let settings = head.h2cUpgradeSettings, let decoded = Self.base64URLDecoded(settings) {
             return self.upgrade(request, settings: decoded, io: io)
         }
         self.answeredThisTurn += 1

@@ -19,6 +19,9 @@ public struct HTTPServerRequest: Sendable {
     /// The peer's port, for logs.
     public var remotePort: Int
     public var version: HTTPVersion
+    /// Whether the request came over TLS (the `https` listener). Set by the transport, never from a header, so a
+    /// client cannot claim it.
+    public var overTLS = false
 
     public init(head: HTTPRequest, body: [UInt8], remoteAddress: String, remotePort: Int, version: HTTPVersion) {
         self.head = head

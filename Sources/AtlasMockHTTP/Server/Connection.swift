@@ -5,6 +5,11 @@ import Logging
 /// One accepted TCP connection: owns the socket, moves bytes between it and a protocol engine, and enforces
 /// output backpressure. The engine is chosen by the first bytes: the HTTP/2 preface, or else HTTP/1.1.
 ///
+/// On the TLS listener a `TLSSession` sits between the socket and the engine: ciphertext read here is decrypted
+/// there, engine output is encrypted there and written here, so turns, backpressure (counted in ciphertext) and
+/// timeouts work as in cleartext. The handshake must finish within `headerReadTimeout`; then ALPN, not the first
+/// bytes, chooses the engine. Closing gracefully sends `close_notify` before the FIN.
+///
 /// `@unchecked Sendable` invariant: every mutable property is touched only on `queue` (its event loop's serial
 /// queue, shared with the loop's other connections); the server may only call `start`, `beginGracefulShutdown`
 /// and `forceClose`, which hop onto `queue`. Members check it with `dispatchPrecondition`.
@@ -15,6 +20,7 @@ final class Connection: TimedConnectionIO, @unchecked Sendable {
     let accessLog: AccessLog
     let remoteAddress: String
     let remotePort: Int
+    let overTLS: Bool
     private(set) var pendingOutputBytes = 0
 
     private enum State {
@@ -29,6 +35,14 @@ final class Connection: TimedConnectionIO, @unchecked Sendable {
 
     /// The HTTP/2 connection preface (RFC 9113 §3.4); anything else is HTTP/1.x.
     private static let http2Preface = Array("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".utf8)
+    /// The answer to plain HTTP sent to the TLS port (nginx answers it 400 too), in cleartext: the client would
+    /// not understand anything else.
+    private static let plaintextOnTLSPort: [UInt8] = {
+        let body = "This port speaks HTTPS: the plain HTTP request was sent to a TLS port.\n"
+        return Array(
+            ("HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                + "Content-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n" + body).utf8)
+    }()
     /// Bytes read in one turn (see `readable`); the buffer lives on the stack of the reading thread.
     private static let readTurnBytes = 64 * 1024
     private static let readsPerTurn = 16
@@ -41,6 +55,10 @@ final class Connection: TimedConnectionIO, @unchecked Sendable {
     private var engine: (any ProtocolEngine)?
     /// Input received before an engine was chosen (at most a preface's worth).
     private var undecided: [UInt8] = []
+    /// What the TLS listener serves with; nil on the cleartext listener.
+    private let tlsIdentity: TLSIdentity?
+    /// The connection's TLS state, made by `start`; nil in cleartext and once closed.
+    private var tls: TLSSession?
     private let loop: EventLoop
     /// The loop registration that reports input; nil until `start` and after closing.
     private var readToken: UInt64?
@@ -70,10 +88,12 @@ final class Connection: TimedConnectionIO, @unchecked Sendable {
 
     init(
         fd: Int32, remote: SocketAddress, loop: EventLoop, configuration: ServerConfiguration,
-        handler: any HTTPHandler, accessLog: AccessLog, logger: Logger,
+        handler: any HTTPHandler, accessLog: AccessLog, logger: Logger, tls: TLSIdentity?,
         onClose: @escaping @Sendable (ObjectIdentifier) -> Void
     ) {
         self.fd = fd
+        self.tlsIdentity = tls
+        self.overTLS = tls != nil
         self.remoteAddress = remote.host
         self.remotePort = remote.port
         self.configuration = configuration
@@ -87,11 +107,19 @@ final class Connection: TimedConnectionIO, @unchecked Sendable {
 
     // MARK: Server side
 
-    /// Starts reading; until the first bytes arrive the idle timeout applies.
+    /// Starts reading; until the first bytes arrive the idle timeout applies (TLS: until the handshake is done,
+    /// the header read timeout).
     func start() {
         self.queue.async {
             // Force-closed before it started: the descriptor is closed, and its number may be someone else's.
             guard case .open = self.state else { return }
+            if let identity = self.tlsIdentity {
+                guard let session = TLSSession(identity: identity) else {
+                    self.logger.warning("connection \(self.remoteAddress):\(self.remotePort): cannot create a TLS session")
+                    return self.closeNow()
+                }
+                self.tls = session
+            }
             do {
                 self.readToken = try self.loop.register(self.fd) { self.readable() }
             } catch {
@@ -99,7 +127,14 @@ final class Connection: TimedConnectionIO, @unchecked Sendable {
                 return self.closeNow()
             }
             self.updateReading()
-            self.setTimer(self.configuration.idleTimeout) { self.close(flush: false) }
+            if self.tls != nil {
+                self.setTimer(self.configuration.headerReadTimeout) {
+                    self.logger.debug("connection \(self.remoteAddress):\(self.remotePort): TLS handshake timed out")
+                    self.close(flush: false)
+                }
+            } else {
+                self.setTimer(self.configuration.idleTimeout) { self.close(flush: false) }
+            }
         }
     }
 
@@ -126,6 +161,17 @@ final class Connection: TimedConnectionIO, @unchecked Sendable {
     func send(_ bytes: [UInt8]) {
         dispatchPrecondition(condition: .onQueue(self.queue))
         guard case .open = self.state, !bytes.isEmpty else { return }
+        guard let tls = self.tls else { return self.queueOutput(bytes) }
+        guard tls.send(bytes), let records = tls.takeOutput() else {
+            self.logger.debug("connection \(self.remoteAddress):\(self.remotePort): TLS cannot send")
+            return self.closeNow()
+        }
+        self.queueOutput(records)
+    }
+
+    /// Queues bytes for the socket as they are (ciphertext on a TLS connection).
+    private func queueOutput(_ bytes: [UInt8]) {
+        guard case .open = self.state else { return }
         self.output.append(bytes)
         self.pendingOutputBytes += bytes.count
         // While the write source is armed the socket is full: appending is all there is to do.
@@ -146,6 +192,10 @@ final class Connection: TimedConnectionIO, @unchecked Sendable {
         switch self.state {
         case .open:
             guard flush else { return self.closeNow() }
+            if let tls = self.tls {
+                tls.sendCloseNotify()
+                if let closeNotify = tls.takeOutput() { self.queueOutput(closeNotify) }
+            }
             self.state = .closingAfterFlush
             self.cancelTimer()
             if self.pendingOutputBytes == 0 { self.finishClosing() } else { self.updateReading() }
@@ -251,7 +301,13 @@ final class Connection: TimedConnectionIO, @unchecked Sendable {
                 }
                 if sawEmpty || sawEnd { break }
             }
-            if filled > 0 { self.deliver(UnsafeRawBufferPointer(rebasing: buffer[..<filled])) }
+            if filled > 0 {
+                if let tls = self.tls {
+                    sawEnd = self.receiveTLS(tls, buffer, count: filled) || sawEnd
+                } else {
+                    self.deliver(UnsafeRawBufferPointer(rebasing: buffer[..<filled]))
+                }
+            }
             if sawEnd {
                 self.endOfInput()
             } else if !sawEmpty {
@@ -260,17 +316,54 @@ final class Connection: TimedConnectionIO, @unchecked Sendable {
         }
     }
 
+    /// Hands ciphertext to the TLS session, plaintext on to the engine, and what TLS answers back to the peer.
+    /// True when the peer ended its side with `close_notify`.
+    private func receiveTLS(_ tls: TLSSession, _ buffer: UnsafeMutableRawBufferPointer, count: Int) -> Bool {
+        let wasEstablished = tls.isEstablished
+        let input = tls.receive(buffer, count: count) { plaintext in
+            self.deliver(plaintext)
+            return self.state == .open
+        }
+        guard case .open = self.state else { return false }
+        switch input {
+        case .failed(.plaintextHTTP):
+            self.queueOutput(Self.plaintextOnTLSPort)
+            self.close(flush: true)
+            return false
+        case .failed(.protocolError(let reason)):
+            self.logger.debug("connection \(self.remoteAddress):\(self.remotePort): TLS: \(reason)")
+            // The alert OpenSSL wrote, if any, goes out before the FIN.
+            if let alert = tls.takeOutput() { self.queueOutput(alert) }
+            self.close(flush: true)
+            return false
+        case .needMore, .closeNotify:
+            if let records = tls.takeOutput() { self.queueOutput(records) }
+            if !wasEstablished, tls.isEstablished, self.engine == nil {
+                // The handshake's deadline is met; the peer now gets the idle time to send its first request.
+                self.setTimer(self.configuration.idleTimeout) { self.close(flush: false) }
+            }
+            if case .closeNotify = input { return true }
+            return false
+        }
+    }
+
     private func deliver(_ bytes: UnsafeRawBufferPointer) {
         if let engine = self.engine {
             return engine.receive(bytes)
         }
-        self.undecided.append(contentsOf: bytes)
-        let compared = min(self.undecided.count, Self.http2Preface.count)
-        let isHTTP2 = self.undecided.prefix(compared).elementsEqual(Self.http2Preface.prefix(compared))
-        if isHTTP2 && compared < Self.http2Preface.count { return }
+        let isHTTP2: Bool
+        if let tls = self.tls {
+            isHTTP2 = tls.applicationProtocol == .http2
+        } else {
+            self.undecided.append(contentsOf: bytes)
+            let compared = min(self.undecided.count, Self.http2Preface.count)
+            isHTTP2 = self.undecided.prefix(compared).elementsEqual(Self.http2Preface.prefix(compared))
+            if isHTTP2 && compared < Self.http2Preface.count { return }
+        }
         self.cancelTimer()
         let engine: any ProtocolEngine = isHTTP2 ? HTTP2Engine(io: self) : HTTP1Engine(io: self)
         self.engine = engine
+        guard self.tls == nil else { return engine.receive(bytes) }
         let first = self.undecided
         self.undecided = []
         first.withUnsafeBytes { engine.receive($0) }
@@ -441,6 +534,7 @@ final class Connection: TimedConnectionIO, @unchecked Sendable {
         guard self.state != .closed else { return }
         self.state = .closed
         self.engine = nil
+        self.tls = nil
         self.timerAction = nil
         self.timerDeadline = .distantFuture
         self.output = []

@@ -4,7 +4,8 @@ import Logging
 import Synchronization
 
 /// The HTTP server: listens, accepts, and runs each connection with the engine its first bytes ask for
-/// (HTTP/1.1, or HTTP/2 by prior knowledge or `Upgrade: h2c`). Knows HTTP, not Atlas: requests go to `handler`.
+/// (HTTP/1.1, or HTTP/2 by prior knowledge or `Upgrade: h2c`), or on the TLS listener the one ALPN chose.
+/// Knows HTTP, not Atlas: requests go to `handler`. Both listeners share the event loops and `maxConnections`.
 public final class HTTPServer: Sendable {
     private let configuration: ServerConfiguration
     private let handler: any HTTPHandler
@@ -12,7 +13,8 @@ public final class HTTPServer: Sendable {
     private let accessLog: AccessLog
 
     private struct State {
-        var listener: Listener?
+        /// Cleartext first, then TLS; empty before `start` and after shutdown.
+        var listeners: [Listener] = []
         /// One per core, created by `start`; connections are spread over them in turn.
         var loops: [EventLoop] = []
         var nextLoop = 0
@@ -36,27 +38,48 @@ public final class HTTPServer: Sendable {
         self.accessLog = configuration.accessLog ?? AccessLog(logger: logger)
     }
 
-    /// Binds and listens; returns the actual address (the chosen port when `configuration.port` is 0).
+    /// Binds and listens: the cleartext port unless `servesCleartext` is false, then the TLS port if `tls` is set.
+    /// Returns the actual addresses in that order (with the chosen ports where 0 was asked for).
     /// Throws `ListenError`, naming the address, when the host cannot be resolved or bound (e.g. EADDRINUSE).
-    public func start() throws -> BoundAddress {
+    @discardableResult
+    public func start() throws -> [BoundAddress] {
         self.state.withLock { state in
-            precondition(state.listener == nil && !state.stopped, "HTTPServer.start() called twice or after shutdown")
+            precondition(state.listeners.isEmpty && !state.stopped, "HTTPServer.start() called twice or after shutdown")
         }
+        precondition(
+            self.configuration.servesCleartext || self.configuration.tls != nil,
+            "ServerConfiguration serves neither cleartext nor TLS")
         // As many loops as cores: each loop's connections are served one at a time, on one thread.
         let loops = try (0..<max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))).map { index throws(SyscallError) in
             try EventLoop(label: "atlas-mock.loop\(index)")
         }
-        let listener = try Listener(host: self.configuration.host, port: self.configuration.port, logger: self.logger) {
-            [weak self] fd, remote in
-            self?.accepted(fd: fd, remote: remote)
+        var ports: [(port: Int, tls: TLSIdentity?)] = []
+        if self.configuration.servesCleartext { ports.append((self.configuration.port, nil)) }
+        if let tls = self.configuration.tls { ports.append((tls.port, tls.identity)) }
+        // Both bind before either accepts, so a failure leaves nothing half started.
+        var listeners: [Listener] = []
+        do {
+            for (port, identity) in ports {
+                listeners.append(
+                    try Listener(
+                        host: self.configuration.host, port: port, isTLS: identity != nil, logger: self.logger
+                    ) { [weak self] fd, remote in
+                        self?.accepted(fd: fd, remote: remote, tls: identity)
+                    })
+            }
+        } catch {
+            listeners.forEach { $0.abandon() }
+            throw error
         }
         self.state.withLock { state in
-            state.listener = listener
+            state.listeners = listeners
             state.loops = loops
         }
-        listener.start()
-        self.logger.info("listening on \(listener.address.urlString)")
-        return listener.address
+        for listener in listeners {
+            listener.start()
+            self.logger.info("listening on \(listener.address.urlString)")
+        }
+        return listeners.map(\.address)
     }
 
     /// Open connections, including those still finishing a graceful shutdown.
@@ -69,14 +92,14 @@ public final class HTTPServer: Sendable {
     /// once every connection is closed; connections still open after `configuration.drainTimeout` are
     /// force-closed first.
     public func shutdown(completion: @escaping @Sendable () -> Void) {
-        let (listener, connections, done) = self.state.withLock { state in
+        let (listeners, connections, done) = self.state.withLock { state in
             state.stopped = true
             state.shutdownCompletions.append(completion)
-            let listener = state.listener
-            state.listener = nil
-            return (listener, Array(state.connections.values), state.connections.isEmpty)
+            let listeners = state.listeners
+            state.listeners = []
+            return (listeners, Array(state.connections.values), state.connections.isEmpty)
         }
-        listener?.stop()
+        listeners.forEach { $0.stop() }
         if done { return self.runCompletionsIfDrained() }
         self.logger.info("draining \(connections.count) connection(s)")
         for connection in connections {
@@ -96,13 +119,13 @@ public final class HTTPServer: Sendable {
 
     /// Immediate shutdown: stops accepting and closes every connection without waiting.
     public func shutdownNow() {
-        let (listener, connections) = self.state.withLock { state in
+        let (listeners, connections) = self.state.withLock { state in
             state.stopped = true
-            let listener = state.listener
-            state.listener = nil
-            return (listener, Array(state.connections.values))
+            let listeners = state.listeners
+            state.listeners = []
+            return (listeners, Array(state.connections.values))
         }
-        listener?.stop()
+        listeners.forEach { $0.stop() }
         for connection in connections {
             connection.forceClose()
         }
@@ -122,15 +145,15 @@ public final class HTTPServer: Sendable {
                 + "Content-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n" + body).utf8)
     }()
 
-    /// Runs on the listener's queue for every accepted socket.
-    private func accepted(fd: Int32, remote: SocketAddress) {
+    /// Runs on the listener's queue for every accepted socket; `tls` is the TLS listener's identity.
+    private func accepted(fd: Int32, remote: SocketAddress, tls: TLSIdentity?) {
         let connection = self.state.withLock { state -> Connection? in
             guard !state.stopped, state.connections.count < self.configuration.maxConnections else { return nil }
             let loop = state.loops[state.nextLoop]
             state.nextLoop = (state.nextLoop + 1) % state.loops.count
             let connection = Connection(
                 fd: fd, remote: remote, loop: loop, configuration: self.configuration, handler: self.handler,
-                accessLog: self.accessLog, logger: self.logger
+                accessLog: self.accessLog, logger: self.logger, tls: tls
             ) { [weak self] id in
                 self?.closed(id)
             }
@@ -138,18 +161,21 @@ public final class HTTPServer: Sendable {
             state.burstPeak = max(state.burstPeak, state.connections.count)
             return connection
         }
-        guard let connection else { return self.reject(fd) }
+        guard let connection else { return self.reject(fd, overTLS: tls != nil) }
         connection.start()
     }
 
-    /// Over the cap (or shutting down): a best-effort 503 on the fresh socket, whose send buffer is empty.
+    /// Over the cap (or shutting down): a best-effort 503 on the fresh socket, whose send buffer is empty; on the
+    /// TLS port just the close, since answering would take a handshake, the work the cap is there to refuse.
     /// Input already received is read first, because closing with unread input sends a reset that can
     /// destroy the 503 before the client reads it.
-    private func reject(_ fd: Int32) {
+    private func reject(_ fd: Int32, overTLS: Bool) {
         var discard = [UInt8](repeating: 0, count: 4096)
         while case .done(let count)? = try? Syscall.run("recv", { recv(fd, &discard, discard.count, 0) }), count > 0 {}
-        _ = try? Syscall.run("send") {
-            Self.serviceUnavailable.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        if !overTLS {
+            _ = try? Syscall.run("send") {
+                Self.serviceUnavailable.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            }
         }
         _ = try? Syscall.check("shutdown") { Glibc.shutdown(fd, Int32(SHUT_WR)) }
         Glibc.close(fd)

@@ -21,7 +21,7 @@ final class Listener: @unchecked Sendable {
     private let logger: Logger
 
     /// Binds and listens on the first address `host` resolves to that accepts a bind.
-    init(host: String, port: Int, logger: Logger, onAccept: @escaping AcceptHandler) throws {
+    init(host: String, port: Int, isTLS: Bool, logger: Logger, onAccept: @escaping AcceptHandler) throws {
         Syscall.ignoreSIGPIPE()
         let candidates = try SocketAddress.resolve(host: host, port: port)
         var lastError: (any Error)?
@@ -41,7 +41,7 @@ final class Listener: @unchecked Sendable {
         let local = try SocketAddress { address, length in
             try Syscall.check("getsockname") { getsockname(bound.fd, address, length) }
         }
-        self.address = local.boundAddress
+        self.address = BoundAddress(host: local.boundAddress.host, port: local.boundAddress.port, isTLS: isTLS)
         self.logger = logger
         self.source = DispatchSource.makeReadSource(fileDescriptor: bound.fd, queue: self.queue)
         let fd = bound.fd
@@ -78,6 +78,13 @@ final class Listener: @unchecked Sendable {
     /// Stops accepting and closes the socket (once Dispatch has let go of it).
     func stop() {
         self.source.cancel()
+    }
+
+    /// Closes a listener that was never started: cancelled first, so activating it only runs the cancel handler
+    /// (Dispatch must not release a source that was never activated).
+    func abandon() {
+        self.source.cancel()
+        self.source.activate()
     }
 
     private func acceptAll(_ onAccept: AcceptHandler) {

@@ -18,6 +18,9 @@ protocol ConnectionIO: AnyObject {
     var remotePort: Int { get }
     /// Bytes queued for the peer and not yet accepted by the socket.
     var pendingOutputBytes: Int { get }
+    /// Whether the connection speaks TLS: its requests are marked `overTLS`, and `Upgrade: h2c` (cleartext
+    /// only, RFC 9113 §3.1) is ignored on it.
+    var overTLS: Bool { get }
 
     /// Queues bytes for the peer; the connection writes them as the socket allows, in order.
     /// It tries to write at once, so a caller sending a response in one buffer costs one syscall.
@@ -69,9 +72,13 @@ extension ConnectionIO {
     /// handler answered while `handle` ran (the common case; no hop back onto the queue, which cost a thread
     /// wake-up per request in the benchmark profile), else later from `queue`. Engines must therefore expect
     /// `onReply` both from within this call and afterwards.
+    /// The request is stamped with `overTLS` on its way.
     /// A handler that throws is answered with its own `responseForFailure`: the one place where a
     /// failure inside the application becomes an HTTP response.
     func dispatch(_ request: HTTPServerRequest, onReply: @escaping (HTTPServerReply) -> Void) {
+        // Stamped here, where every request of either engine passes, rather than by each engine.
+        var request = request
+        request.overTLS = self.overTLS
         let queue = self.queue
         let handler = self.handler
         let delivery = ReplyDelivery()

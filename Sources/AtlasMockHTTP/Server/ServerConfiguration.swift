@@ -4,8 +4,12 @@ import Dispatch
 public struct ServerConfiguration: Sendable {
     /// Host to bind: an IPv4 or IPv6 literal or a name. Default `127.0.0.1`.
     public var host: String = "127.0.0.1"
-    /// Port to bind; 0 picks a free one (read it back from `HTTPServer.boundAddress`). Default 8080.
+    /// Port to bind; 0 picks a free one (read it back from `HTTPServer.start`). Default 8080.
     public var port: Int = 8080
+    /// Whether `port` is served, in cleartext. False serves TLS only (`tls` must then be set). Default true.
+    public var servesCleartext = true
+    /// The TLS listener beside (or instead of) the cleartext one, on the same host. Default none.
+    public var tls: TLS?
     /// Open connections beyond this are answered 503 and closed. Default 1024.
     public var maxConnections: Int = 1024
     /// Longest HTTP/1.1 request line; past it: 414. Default 8 KiB.
@@ -38,4 +42,17 @@ public struct ServerConfiguration: Sendable {
     public var accessLog: AccessLog?
 
     public init() {}
+
+    /// Where and with what certificate to serve TLS. ALPN picks HTTP/2 (`h2`) or HTTP/1.1; the TLS handshake
+    /// must finish within `headerReadTimeout`.
+    public struct TLS: Sendable {
+        /// Port to bind; 0 picks a free one.
+        public var port: Int
+        public var identity: TLSIdentity
+
+        public init(port: Int, identity: TLSIdentity) {
+            self.port = port
+            self.identity = identity
+        }
+    }
 }

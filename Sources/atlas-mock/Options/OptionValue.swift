@@ -59,6 +59,55 @@ struct Port: OptionValue {
     static func parse(_ text: String) -> Int? { Int(text).flatMap { (0...65535).contains($0) ? $0 : nil } }
 }
 
+/// The cleartext port, or `off` for https only.
+struct PortOrOff: OptionValue {
+    static let expected = "a port (0-65535) or off"
+    let setting: Int?
+
+    static func parse(_ text: String) -> Int?? {
+        if text == "off" { return .some(nil) }
+        return Port.parse(text).map { .some($0) }
+    }
+
+    var defaultValueDescription: String { self.setting.map(String.init) ?? "off" }
+}
+
+/// `--tls`: `self-signed` generates the certificate at start; `off` (the default) leaves TLS to `--tls-cert`.
+struct TLSMode: OptionValue {
+    static let expected = "self-signed or off (for your own certificate use --tls-cert and --tls-key)"
+    let setting: Bool
+
+    static func parse(_ text: String) -> Bool? {
+        switch text {
+        case "self-signed": true
+        case "off": false
+        default: nil
+        }
+    }
+
+    var defaultValueDescription: String { self.setting ? "self-signed" : "off" }
+    static var allValueStrings: [String] { ["self-signed", "off"] }
+}
+
+/// A file to read or write; only empty text is refused here, opening it judges the rest.
+struct FilePath: OptionValue {
+    static let expected = "a file path"
+    let setting: String
+    static func parse(_ text: String) -> String? { text.isEmpty ? nil : text }
+}
+
+/// Host names or addresses, from repeated flags or a `,`-separated variable (IPv6 literals have colons).
+struct NameList: OptionValue {
+    static let expected = "names separated by ','"
+    let setting: [String]
+
+    static func parse(_ text: String) -> [String]? {
+        text.split(separator: ",").map { String($0.trimmingOptionalWhitespace()) }
+    }
+
+    var defaultValueDescription: String { self.setting.joined(separator: ",") }
+}
+
 /// The prefix of `links` hrefs; without a trailing slash, because paths are appended to it as they are.
 struct BaseURL: OptionValue {
     static let expected = "an http(s) URL without a trailing slash"

@@ -56,8 +56,17 @@ struct ServeOption {
         _ flag: String, _ meaning: String, paths: KeyPath<ServeOptions, [String]>,
         setting: WritableKeyPath<ServeSettings, [String]>, absent: String
     ) {
+        self.init(flag, meaning, repeated: paths, as: PathList.self, setting: setting, absent: absent)
+    }
+
+    /// A repeatable `@Option`; the variable holds the values as `List` separates them. None given: `absent` says
+    /// what happens.
+    init<List: OptionValue>(
+        _ flag: String, _ meaning: String, repeated: KeyPath<ServeOptions, [String]>, as list: List.Type,
+        setting: WritableKeyPath<ServeSettings, [String]>, absent: String
+    ) where List.Setting == [String] {
         let given = { (command: ServeOptions) in
-            command[keyPath: paths].isEmpty ? nil : Given(PathList(setting: command[keyPath: paths]))
+            command[keyPath: repeated].isEmpty ? nil : Given(List(setting: command[keyPath: repeated]))
         }
         self.init(flag, meaning, defaultText: absent, given: given, store: { $0[keyPath: setting] = $1.setting })
     }

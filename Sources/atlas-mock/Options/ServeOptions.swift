@@ -18,7 +18,7 @@ import Logging
 /// its variable and the same default.
 struct ServeOptions: ParsableArguments {
     @Option(help: .serve("host")) var host: Given<Host>?
-    @Option(help: .serve("port")) var port: Given<Port>?
+    @Option(help: .serve("port")) var port: Given<PortOrOff>?
     @Option(help: .serve("base-url")) var baseURL: Given<BaseURL>?
     @Option(help: .serve("auth")) var auth: Given<Choice<AtlasConfiguration.AuthMode>>?
     @Flag(help: .serve("enforce-sunset")) var enforceSunset = false
@@ -35,19 +35,27 @@ struct ServeOptions: ParsableArguments {
     @Option(help: .serve("log-level")) var logLevel: Given<Choice<Logger.Level>>?
     @Option(help: .serve("access-log")) var accessLog: Given<AccessLogOutput.Argument>?
     @Option(help: .serve("log-format")) var logFormat: Given<Choice<LogFormat>>?
+    @Option(help: .serve("tls")) var tls: Given<TLSMode>?
+    @Option(help: .serve("tls-cert")) var tlsCert: Given<FilePath>?
+    @Option(help: .serve("tls-key")) var tlsKey: Given<FilePath>?
+    @Option(help: .serve("tls-port")) var tlsPort: Given<Port>?
+    @Option(help: .serve("tls-hostname")) var tlsHostname: [String] = []
+    @Option(help: .serve("tls-ca-out")) var tlsCAOut: Given<FilePath>?
 
     /// Every bad value is reported here, before anything binds.
     func validate() throws {
         _ = try self.settings()
     }
 
-    /// The options resolved in table order, each from its flag, else its variable, else its default.
+    /// The options resolved in table order, each from its flag, else its variable, else its default; then the TLS
+    /// options checked against each other.
     func settings() throws -> ServeSettings {
         let environment = ProcessInfo.processInfo.environment
         var settings = ServeSettings.defaults
         for option in Self.table {
             try option.resolve(self, environment, &settings)
         }
+        _ = try settings.tls()
         return settings
     }
 
@@ -56,7 +64,9 @@ struct ServeOptions: ParsableArguments {
         [
             ServeOption(
                 "host", "Address to bind: IPv4/IPv6 literal or name.", given: \.host, setting: \.atlas.server.host),
-            ServeOption("port", "Port to bind; 0 picks a free one.", given: \.port, setting: \.atlas.server.port),
+            ServeOption(
+                "port", "Port to bind; 0 picks a free one; off serves https only.", given: \.port,
+                setting: \.cleartextPort),
             ServeOption(
                 "base-url", "Base URL for response links, e.g. https://cloud.mongodb.com.", given: \.baseURL,
                 setting: \.atlas.baseURL, absent: "from Host"),
@@ -108,6 +118,26 @@ struct ServeOptions: ParsableArguments {
             ServeOption(
                 "log-format", "Log line format: text, or json (one JSON object per line).", given: \.logFormat,
                 setting: \.logFormat),
+            ServeOption(
+                "tls",
+                "self-signed: serve https with a CA and certificate generated at start for localhost, 127.0.0.1, ::1 "
+                    + "and each --tls-hostname.", given: \.tls, setting: \.selfSigned),
+            ServeOption(
+                "tls-cert", "PEM certificate chain (server certificate first) to serve https with; needs --tls-key.",
+                given: \.tlsCert, setting: \.tlsCertificate, absent: "none"),
+            ServeOption(
+                "tls-key", "PEM private key of --tls-cert, unencrypted.", given: \.tlsKey, setting: \.tlsKey,
+                absent: "none"),
+            ServeOption(
+                "tls-port", "https port beside --port (with --tls or --tls-cert); 0 picks a free one.",
+                given: \.tlsPort, setting: \.tlsPort, absent: "8443"),
+            ServeOption(
+                "tls-hostname",
+                "Another DNS name or IP address for the self-signed certificate; repeatable (the variable: ','-separated).",
+                repeated: \.tlsHostname, as: NameList.self, setting: \.tlsHostnames, absent: "none"),
+            ServeOption(
+                "tls-ca-out", "Write the self-signed CA certificate (PEM) here, for clients to trust.",
+                given: \.tlsCAOut, setting: \.tlsCAOutput, absent: "none"),
         ]
     }
 }

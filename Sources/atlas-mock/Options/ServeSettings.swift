@@ -12,11 +12,23 @@ struct ServeSettings {
     var fixturePaths: [String] = []
     var accessLog = AccessLogOutput.standardError
     var logFormat = LogFormat.text
+    /// The cleartext port; nil (`--port off`) serves https only.
+    var cleartextPort: Int? = 8080
+    var selfSigned = false
+    var tlsCertificate: String?
+    var tlsKey: String?
+    /// Nil until given: TLS itself defaults it to 8443.
+    var tlsPort: Int?
+    var tlsHostnames: [String] = []
+    var tlsCAOutput: String?
 
-    /// The configuration to serve with, the clock's start and freeze applied.
+    /// The configuration to serve with, the clock's start and freeze and the cleartext port applied (the TLS
+    /// listener is added once its certificate is built, see `tls()`).
     var configuration: AtlasConfiguration {
         var configuration = self.atlas
         configuration.clock = self.clockStart.mode(frozen: self.freezeClock)
+        configuration.server.port = self.cleartextPort ?? 0
+        configuration.server.servesCleartext = self.cleartextPort != nil
         return configuration
     }
 }

@@ -35,6 +35,7 @@ final class MemoryConnection: TimedConnectionIO, @unchecked Sendable {
     let remoteAddress = "192.0.2.7"
     let remotePort = 40_000
     var pendingOutputBytes: Int { 0 }
+    let overTLS = false
 
     private var engine: (any ProtocolEngine)?
     private var paused = false
