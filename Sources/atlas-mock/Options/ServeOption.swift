@@ -87,11 +87,16 @@ struct ServeOption {
 }
 
 extension ArgumentHelp {
+    /// Every serve option's help by flag, built from `ServeOptions.table` once: ArgumentParser evaluates each
+    /// option's help whenever it makes a `ServeOptions`, and building the table for each made every start-up
+    /// quadratic in the options (0.4 s of CPU per run of the debug binary, most of it here).
+    private static let serveHelp = Dictionary(uniqueKeysWithValues: ServeOptions.table.map { ($0.flag, $0.help) })
+
     /// The help of the serve option named `flag`, from its row in `ServeOptions.table`.
     static func serve(_ flag: String) -> ArgumentHelp {
-        guard let option = ServeOptions.table.first(where: { $0.flag == flag }) else {
+        guard let help = self.serveHelp[flag] else {
             preconditionFailure("--\(flag) has no row in ServeOptions.table")
         }
-        return ArgumentHelp(option.help)
+        return ArgumentHelp(help)
     }
 }
