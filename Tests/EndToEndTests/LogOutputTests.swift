@@ -125,8 +125,7 @@ final class UnreadStderrServer {
         guard server.url.hasPrefix("http://") else {
             let errors = try await Self.read(server.stderr, timeout: 1) { _ in false }
             server.kill()
-            throw TestSupportError(
-                "atlas-mock printed \(output.debugDescription), not its URL; stderr: \(errors)")
+            throw TestSupportError("atlas-mock printed \(output.debugDescription), not its URL; stderr: \(errors)")
         }
         return server
     }
