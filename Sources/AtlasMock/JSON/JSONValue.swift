@@ -3,6 +3,9 @@
 enum JSONValue: Sendable, Equatable {
     case string(String)
     case int(Int)
+    /// A number written exactly as this text (a JSON number literal): Atlas writes some values as `5.0`, and request
+    /// numbers are echoed as they came.
+    case number(String)
     case bool(Bool)
     case null
     case array([JSONValue])
@@ -15,6 +18,7 @@ enum JSONValue: Sendable, Equatable {
         switch (lhs, rhs) {
         case (.string(let a), .string(let b)): return a == b
         case (.int(let a), .int(let b)): return a == b
+        case (.number(let a), .number(let b)): return a == b
         case (.bool(let a), .bool(let b)): return a == b
         case (.null, .null): return true
         case (.array(let a), .array(let b)): return a == b
