@@ -1,23 +1,9 @@
 /// The Flex backup operations (API version 2024-11-13), which replace the tenant ones. They serve every Flex
 /// cluster, including those migrated from M2/M5, over the same store, with Flex field names and no item links.
-enum FlexBackupEndpoints {
-    static let prefix = "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup"
+enum FlexBackupOperations {
     /// Project roles besides Project Owner that may restore or download Flex backups (inferred role name).
     static let backupOperatorRoles = ["GROUP_BACKUP_MANAGER"]
 
-    static func register(in router: inout Router) {
-        func operation(_ name: String, _ run: @escaping @Sendable (OperationContext) throws(AtlasFailure) -> OperationResult)
-            -> Operation
-        {
-            Operation(name: name, versions: [.v2024_11_13], deprecated: false, run: run)
-        }
-        router.add("GET", prefix + "/restoreJobs", operation("listFlexBackupRestoreJobs", Self.listJobs))
-        router.add("POST", prefix + "/restoreJobs", operation("createFlexBackupRestoreJob", Self.createJob))
-        router.add("GET", prefix + "/restoreJobs/{restoreJobId}", operation("getFlexBackupRestoreJob", Self.getJob))
-        router.add("GET", prefix + "/snapshots", operation("listFlexBackups", Self.listSnapshots))
-        router.add("GET", prefix + "/snapshots/{snapshotId}", operation("getFlexBackup", Self.getSnapshot))
-        router.add("POST", prefix + "/download", operation("downloadFlexBackup", Self.download))
-    }
 
     static func listJobs(_ context: OperationContext) throws(AtlasFailure) -> OperationResult {
         let cluster = try context.flexCluster(in: try context.project(access: .readOnly))
