@@ -8,17 +8,17 @@ import Testing
     static let created = AtlasDate.parse("2026-08-10T03:02:59Z")!
 
     static func flex(_ name: String = "cluster-833", origin: FlexOrigin = .flexAPI, lifecycle: ClusterLifecycle? = nil)
-        -> ClusterRecord
+        -> Cluster
     {
-        ClusterRecord(
-            projectId: "b0123456789abcdef012345b", name: name, kind: .flex(origin: origin), id: "6a793f632c88faeba59ba9d2",
-            createDate: Self.created, mongoDBVersion: "8.0.29", backingProviderName: "AWS", regionName: "US_EAST_1",
-            tenantInstanceSize: origin == .flexAPI ? nil : "M2", tags: [], terminationProtectionEnabled: false,
-            lifecycle: lifecycle ?? .transition(.creating(throughUpdating: false), started: Self.created, duration: 6),
-            dedicated: nil, upgrade: nil, transitionSeconds: nil)
+        var cluster = Cluster(projectId: "b0123456789abcdef012345b", name: name, kind: .flex(origin: origin))
+        cluster.id = "6a793f632c88faeba59ba9d2"
+        cluster.createDate = Self.created
+        cluster.lifecycle = lifecycle ?? .transition(.creating(throughUpdating: false), started: Self.created, duration: 6)
+        cluster.dailySnapshots = true
+        return cluster
     }
 
-    static func m0() -> ClusterRecord {
+    static func m0() -> Cluster {
         var record = Self.flex("cluster-251")
         record.kind = .shared(tier: "M0")
         record.tenantInstanceSize = "M0"

@@ -3,11 +3,11 @@
 /// `atlas-<6>-shard-0` replica set. The name part of the SRV host is cut to 23 characters, as Atlas does. The
 /// random-looking parts derive from the cluster id, so a cluster's strings never change.
 enum ClusterConnectionStrings {
-    static func standardSrv(of cluster: ClusterRecord) -> String {
+    static func standardSrv(of cluster: Cluster) -> String {
         "mongodb+srv://\(cluster.name.prefix(23).lowercased()).\(Self.domain(of: cluster))"
     }
 
-    static func standard(of cluster: ClusterRecord) -> String {
+    static func standard(of cluster: Cluster) -> String {
         let domain = Self.domain(of: cluster)
         let host = "ac-" + Self.letters(cluster.id, salt: 1, count: 7)
         let hosts = (0..<3).map { "\(host)-shard-00-0\($0).\(domain):27017" }.joined(separator: ",")
@@ -16,13 +16,13 @@ enum ClusterConnectionStrings {
     }
 
     /// `{"standardSrv"}` until the cluster has first been IDLE, then `{"standard","standardSrv"}`.
-    static func json(of cluster: ClusterRecord, standard: Bool) -> JSONValue {
+    static func json(of cluster: Cluster, standard: Bool) -> JSONValue {
         var members: [String: JSONValue] = ["standardSrv": .string(Self.standardSrv(of: cluster))]
         if standard { members["standard"] = .string(Self.standard(of: cluster)) }
         return .object(members)
     }
 
-    private static func domain(of cluster: ClusterRecord) -> String {
+    private static func domain(of cluster: Cluster) -> String {
         Self.letters(cluster.id, salt: 0, count: 7).prefix(5) + ".mongodb.net"
     }
 

@@ -17,7 +17,7 @@ enum ClusterRepresentation {
     }
 
     static func json(
-        _ cluster: ClusterRecord, view: View, at now: Date, baseURL: String, omitTags: Bool = false
+        _ cluster: Cluster, view: View, at now: Date, baseURL: String, omitTags: Bool = false
     ) -> JSONValue {
         let standard = cluster.hasStandardConnectionString(at: now)
         var members: [String: JSONValue] = [
@@ -78,7 +78,7 @@ enum ClusterRepresentation {
          "mongoDBEmployeeAccessGrant", "replicaSetScalingStrategy"].contains(key)
     }
 
-    static func links(_ cluster: ClusterRecord, baseURL: String) -> JSONValue {
+    static func links(_ cluster: Cluster, baseURL: String) -> JSONValue {
         let selfURL = "\(baseURL)/api/atlas/v2/groups/\(cluster.projectId)/clusters/\(cluster.name)"
         return .array([
             GroupRepresentation.link(selfURL, rel: "self"),
@@ -88,7 +88,7 @@ enum ClusterRepresentation {
     }
 
     /// A tenant's disk: 0.5 GB for an M0, 2 GB for an M2, 5 GB for an M5; a dedicated cluster's as asked.
-    static func diskSizeGB(of cluster: ClusterRecord) -> String {
+    static func diskSizeGB(of cluster: Cluster) -> String {
         if cluster.isTenantForm {
             switch cluster.tenantInstanceSize {
             case "M2": return "2.0"
@@ -102,7 +102,7 @@ enum ClusterRepresentation {
 
     // MARK: TENANT form
 
-    private static func tenantReplicationSpec(_ cluster: ClusterRecord, view: View) -> JSONValue {
+    private static func tenantReplicationSpec(_ cluster: Cluster, view: View) -> JSONValue {
         let size = cluster.tenantInstanceSize ?? "M0"
         // A Flex cluster shown in TENANT form is effectively FLEX (the spec's `effectiveInstanceSize` enum has it).
         let effective = if case .flex = cluster.kind { "FLEX" } else { size }
@@ -173,7 +173,7 @@ enum ClusterRepresentation {
 
     // MARK: Legacy (2023-01-01) form
 
-    private static func legacyReplicationSpec(_ cluster: ClusterRecord) -> JSONValue {
+    private static func legacyReplicationSpec(_ cluster: Cluster) -> JSONValue {
         let region = cluster.dedicated?.replicationSpecs.first?.regionConfigs.first
         let nodes = region?.electableSpecs?.nodeCount ?? 3
         return .object([
@@ -193,7 +193,7 @@ enum ClusterRepresentation {
 
     /// `providerSettings` (TENANT's own key order, with the explicit nulls Atlas writes), the `mongoURI…` strings,
     /// `srvAddress`, `replicationSpec`, `numShards`, `replicationFactor`, `providerBackupEnabled`.
-    private static func addLegacyMembers(_ cluster: ClusterRecord, standard: Bool, to members: inout [String: JSONValue]) {
+    private static func addLegacyMembers(_ cluster: Cluster, standard: Bool, to members: inout [String: JSONValue]) {
         let region = cluster.dedicated?.replicationSpecs.first?.regionConfigs.first
         if cluster.isTenantForm {
             let size = cluster.tenantInstanceSize ?? "M0"

@@ -17,7 +17,7 @@ enum DailySnapshotSchedule {
 
     /// The snapshots of `cluster` that exist at `now`, oldest first: day `n` is scheduled at `createDate + n × 24 h`,
     /// and exists from then until its expiration. The newest is RUNNING until its `finishTime`.
-    static func snapshots(of cluster: ClusterRecord, at now: Date) -> [TenantSnapshot] {
+    static func snapshots(of cluster: Cluster, at now: Date) -> [TenantSnapshot] {
         guard cluster.hasDailySnapshots else { return [] }
         let elapsed = now.timeIntervalSince(cluster.createDate)
         guard elapsed >= Self.interval else { return [] }
@@ -28,7 +28,7 @@ enum DailySnapshotSchedule {
     }
 
     /// Day `day`'s snapshot of `cluster` (as it stands at `now`).
-    static func snapshot(of cluster: ClusterRecord, day: Int, at now: Date) -> TenantSnapshot {
+    static func snapshot(of cluster: Cluster, day: Int, at now: Date) -> TenantSnapshot {
         let scheduled = cluster.createDate.addingTimeInterval(Double(day) * Self.interval)
         let finished = scheduled.addingTimeInterval(Self.duration)
         let done = now >= finished
@@ -47,13 +47,14 @@ enum DailySnapshotSchedule {
             + UInt32(truncatingIfNeeded: day & 0xFF_FFFF).zeroPadded(6, radix: 16)
     }
 
-    /// When the next snapshot of `cluster` appears or changes after `now` (for caches of rendered answers).
-    static func nextChange(of cluster: ClusterRecord, after now: Date) -> Date? {
-        guard cluster.hasDailySnapshots else { return nil }
+    /// The span around `now` in which `cluster`'s snapshots neither appear, finish nor expire: between consecutive
+    /// instants of `createDate + n × 24 h` and `createDate + n × 24 h + duration`.
+    static func quietSpan(of cluster: Cluster, around now: Date) -> Range<Date> {
         let elapsed = now.timeIntervalSince(cluster.createDate)
-        let day = max(1, Int((elapsed / Self.interval).rounded(.down)))
-        let scheduled = cluster.createDate.addingTimeInterval(Double(day) * Self.interval)
+        let day = (elapsed / Self.interval).rounded(.down)
+        let scheduled = cluster.createDate.addingTimeInterval(day * Self.interval)
         let finished = scheduled.addingTimeInterval(Self.duration)
-        return finished > now ? finished : scheduled.addingTimeInterval(Self.interval)
+        if now < finished { return scheduled..<finished }
+        return finished..<scheduled.addingTimeInterval(Self.interval)
     }
 }

@@ -5,7 +5,7 @@ import FoundationEssentials
 /// `connectionStrings` growing from `standardSrv` to both once IDLE, and `tags` missing from a create answer when
 /// the request had none.
 enum FlexClusterRepresentation {
-    static func json(_ cluster: ClusterRecord, at now: Date, omitTags: Bool = false) -> JSONValue {
+    static func json(_ cluster: Cluster, at now: Date, omitTags: Bool = false) -> JSONValue {
         var members: [String: JSONValue] = [
             "backupSettings": .object(["enabled": .bool(true)]),
             "clusterType": .string("REPLICASET"),

@@ -30,7 +30,7 @@ public enum SharedTierMigration: Sendable, Equatable {
     }
 
     /// `record` after the migration: M2/M5 become Flex (migrated); every other cluster is unchanged.
-    static func migrate(_ record: ClusterRecord) -> ClusterRecord {
+    static func migrate(_ record: Cluster) -> Cluster {
         guard case .shared(let tier) = record.kind, tier != "M0" else { return record }
         var migrated = record
         migrated.kind = .flex(origin: .migratedFromShared)

@@ -97,7 +97,7 @@ public enum AtlasErrorCode: String, Sendable, CaseIterable {
         case .invalidSnapshotID: return "An invalid snapshot ID %s was specified."
         // The four details below are not quoted anywhere public; the wording is atlas-mock's (README: inferred).
         case .tenantRestoreDestinationUnavailable:
-            return "Cluster %s cannot receive a shared-tier restore; the target must be tier M2 or greater."
+            return "Cluster %s cannot receive a restore; the target must be an existing cluster of tier M2 or greater that is not being created or deleted."
         case .cannotDownloadSnapshotConcurrently: return "A download of snapshot %s is already in progress."
         case .atlasClusterRestoreInProgress: return "A restore into cluster %s is already in progress."
         case .cannotStartRestoreJobForDeletedSnapshot: return "Cannot start a restore job for deleted snapshot %s."

@@ -11,6 +11,17 @@ public struct Project: Sendable, Equatable {
     public var id: String
     public var name: String
     public var orgId: String
+    /// `created` in the `Group` JSON; fixtures without one get `Cluster.fixtureCreateDate`.
+    public var created: Date
+    public var tags: [ResourceTag]
+
+    public init(id: String, name: String, orgId: String, created: Date? = nil, tags: [ResourceTag] = []) {
+        self.id = id
+        self.name = name
+        self.orgId = orgId
+        self.created = created ?? Cluster.fixtureCreateDate
+        self.tags = tags
+    }
 }
 
 /// How a Flex cluster came to be, which decides whether the tenant (cluster) API may serve it.
@@ -38,12 +49,6 @@ public enum ClusterKind: Sendable, Equatable {
         case .flex: return "FLEX"
         }
     }
-}
-
-public struct Cluster: Sendable, Equatable {
-    public var projectId: String
-    public var name: String
-    public var kind: ClusterKind
 }
 
 /// The phases Atlas reports for restore jobs and snapshots (spec enum).

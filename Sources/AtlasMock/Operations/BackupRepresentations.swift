@@ -67,14 +67,14 @@ extension TenantSnapshot {
 }
 
 extension OperationContext {
-    /// A newest-first page of one cluster's jobs or snapshots as a list object.
+    /// A newest-first page of one cluster's jobs or snapshots (`items` reads them from the state) as a list object.
     func listPage<Item>(
-        of items: KeyPath<AtlasState, [ClusterKey: [Item]]>, cluster: Cluster, render: (Item) -> JSONValue
+        of items: (AtlasState, ClusterKey) -> [Item], cluster: Cluster, render: (Item) -> JSONValue
     ) throws(AtlasFailure) -> OperationResult {
         let pagination = try Pagination(self.query)
         let key = ClusterKey(projectId: cluster.projectId, name: cluster.name)
         let page = self.store.read {
-            ($0[keyPath: items][key] ?? []).newestFirstPage(pageNumber: pagination.pageNum, itemsPerPage: pagination.itemsPerPage)
+            items($0, key).newestFirstPage(pageNumber: pagination.pageNum, itemsPerPage: pagination.itemsPerPage)
         }
         return .list([
             "links": pagination.links(resourceURL: self.resourceURL, query: self.query, totalCount: page.totalCount),
@@ -100,7 +100,8 @@ extension OperationContext {
         let id = self.parameter("snapshotId")
         guard Identifiers.isObjectID(id) else { throw .api(.invalidSnapshotID, .string(id)) }
         let key = ClusterKey(projectId: cluster.projectId, name: cluster.name)
-        guard let snapshot = self.store.read({ $0.snapshots[key]?.first { $0.id == id } }) else {
+        let now = self.now
+        guard let snapshot = self.store.read({ $0.snapshots(of: key, at: now).first { $0.id == id } }) else {
             throw .api(.tenantSnapshotNotFound, .string(id), .string(cluster.name))
         }
         return snapshot

@@ -8,7 +8,7 @@ enum FlexBackupOperations {
     static func listJobs(_ context: OperationContext) throws(AtlasFailure) -> OperationResult {
         let cluster = try context.flexCluster(in: try context.project(access: .readOnly))
         let now = context.now
-        return try context.listPage(of: \.restoreJobs, cluster: cluster) { $0.resolved(at: now).flexJSON }
+        return try context.listPage(of: { $0.restoreJobs[$1] ?? [] }, cluster: cluster) { $0.resolved(at: now).flexJSON }
     }
 
     static func getJob(_ context: OperationContext) throws(AtlasFailure) -> OperationResult {
@@ -28,7 +28,7 @@ enum FlexBackupOperations {
 
     static func listSnapshots(_ context: OperationContext) throws(AtlasFailure) -> OperationResult {
         let cluster = try context.flexCluster(in: try context.project(access: .readOnly))
-        return try context.listPage(of: \.snapshots, cluster: cluster) { $0.flexJSON }
+        return try context.listPage(of: { [now = context.now] in $0.snapshots(of: $1, at: now) }, cluster: cluster) { $0.flexJSON }
     }
 
     static func getSnapshot(_ context: OperationContext) throws(AtlasFailure) -> OperationResult {

@@ -30,7 +30,8 @@ extension OperationContext {
     func cluster(in project: Project, parameterName: String) throws(AtlasFailure) -> Cluster {
         let name = self.parameter(parameterName)
         guard Identifiers.isClusterName(name) else { throw .api(.invalidPathParameter, .string(parameterName)) }
-        guard let cluster = self.store.read({ $0.clusters[ClusterKey(projectId: project.id, name: name)] }) else {
+        let now = self.now
+        guard let cluster = self.store.read({ $0.cluster(ClusterKey(projectId: project.id, name: name), at: now) }) else {
             throw .api(.clusterNotFound, .string(name), .string(project.id))
         }
         return cluster

@@ -5,7 +5,7 @@ enum TenantRestoreOperations {
     static func list(_ context: OperationContext) throws(AtlasFailure) -> OperationResult {
         let cluster = try context.tenantCluster(in: try context.project(access: .readOnly))
         let now = context.now
-        return try context.listPage(of: \.restoreJobs, cluster: cluster) {
+        return try context.listPage(of: { $0.restoreJobs[$1] ?? [] }, cluster: cluster) {
             $0.resolved(at: now).tenantJSON(selfURL: context.resourceURL + "/" + $0.id)
         }
     }

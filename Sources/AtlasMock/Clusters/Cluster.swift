@@ -53,6 +53,18 @@ public struct DedicatedTopology: Sendable, Equatable {
     /// echoed over the defaults.
     var settings: [String: JSONValue]
 
+    /// One zone with one region of three electable nodes: what a dedicated fixture cluster or a tenantUpgrade gets.
+    static func single(instanceSize: String, providerName: String, regionName: String, clusterId: String) -> Self {
+        let electable = HardwareSpec(instanceSize: instanceSize, nodeCount: 3, diskSizeGB: nil, diskIOPS: nil, ebsVolumeType: nil)
+        let region = RegionConfig(
+            providerName: providerName, regionName: regionName, priority: 7, electableSpecs: electable, readOnlySpecs: nil,
+            analyticsSpecs: nil, autoScaling: nil, analyticsAutoScaling: nil)
+        let spec = ReplicationSpec(
+            id: DerivedID.make(from: clusterId, salt: "replicationSpec0"), zoneId: DerivedID.make(from: clusterId, salt: "zone0"),
+            zoneName: "Zone 1", numShards: 1, regionConfigs: [region])
+        return DedicatedTopology(clusterType: "REPLICASET", replicationSpecs: [spec], settings: [:])
+    }
+
     /// The instance size of the first electable region: the cluster's tier.
     var instanceSize: String {
         self.replicationSpecs.first?.regionConfigs.first { $0.electableSpecs != nil }?.electableSpecs?.instanceSize
@@ -72,7 +84,7 @@ public struct PendingUpgrade: Sendable, Equatable {
 }
 
 /// Everything atlas-mock keeps about one cluster, of any kind, for the clusters and Flex APIs and the backups.
-public struct ClusterRecord: Sendable, Equatable {
+public struct Cluster: Sendable, Equatable {
     public var projectId: String
     public var name: String
     public var kind: ClusterKind
@@ -93,10 +105,49 @@ public struct ClusterRecord: Sendable, Equatable {
     public var upgrade: PendingUpgrade?
     /// Seconds each of this cluster's transitions takes, overriding `ClusterTransitionTimes` (fixtures).
     public var transitionSeconds: TimeInterval?
+    /// Whether the daily snapshot schedule runs for it (clusters created through the API; fixtures opt in).
+    public var dailySnapshots: Bool
+
+    /// Defaults for a cluster that fixtures name only by project, name and kind: a stable id derived from both,
+    /// IDLE since `Cluster.fixtureCreateDate`, AWS `US_EAST_1`, the current MongoDB version, no schedule.
+    public init(projectId: String, name: String, kind: ClusterKind) {
+        self.projectId = projectId
+        self.name = name
+        self.kind = kind
+        self.id = DerivedID.make(from: Self.fixtureIDPrefix, salt: projectId + "/" + name)
+        self.createDate = Self.fixtureCreateDate
+        self.mongoDBVersion = Self.currentMongoDBVersion
+        self.backingProviderName = "AWS"
+        self.regionName = "US_EAST_1"
+        switch kind {
+        case .shared(let tier): self.tenantInstanceSize = tier
+        case .flex(.flexAPI), .dedicated: self.tenantInstanceSize = nil
+        case .flex: self.tenantInstanceSize = "M2"
+        }
+        self.tags = []
+        self.terminationProtectionEnabled = false
+        self.lifecycle = .resting(.idle)
+        if case .dedicated(let tier) = kind {
+            self.dedicated = DedicatedTopology.single(instanceSize: tier, providerName: "AWS", regionName: "US_EAST_1", clusterId: self.id)
+        } else {
+            self.dedicated = nil
+        }
+        self.upgrade = nil
+        self.transitionSeconds = nil
+        self.dailySnapshots = false
+    }
+
+    /// The `createDate` of clusters whose fixture gives none (inferred: some date before the M2/M5 migration).
+    static let fixtureCreateDate = AtlasDate.parse("2024-12-19T17:05:10Z")!
+    /// What fixture clusters' ids derive from: its first 8 hex digits (the ObjectId timestamp) are
+    /// `fixtureCreateDate`'s.
+    private static let fixtureIDPrefix = UInt32(Self.fixtureCreateDate.timeIntervalSince1970).zeroPadded(8, radix: 16)
+    /// The 8.0 patch Atlas ran in 2026-08 (recorded).
+    static let currentMongoDBVersion = "8.0.29"
 
     /// The cluster as it stands at `now`: an upgrade past its halfway point has replaced the old cluster; nil once a
     /// deletion has finished.
-    func resolved(at now: Date) -> ClusterRecord? {
+    func resolved(at now: Date) -> Cluster? {
         guard self.lifecycle.state(at: now) != nil else { return nil }
         guard let upgrade = self.upgrade, self.lifecycle.transition == .updating,
             now >= self.lifecycle.started.addingTimeInterval(self.lifecycle.duration / 2)
@@ -123,7 +174,7 @@ public struct ClusterRecord: Sendable, Equatable {
     func state(at now: Date) -> ClusterState { self.lifecycle.state(at: now) ?? .deleting }
 
     /// A finished upgrade folded into the record: what the store keeps once the transition is over.
-    func settled(at now: Date) -> ClusterRecord? {
+    func settled(at now: Date) -> Cluster? {
         guard var record = self.resolved(at: now) else { return nil }
         if !record.lifecycle.isMoving(at: now), record.lifecycle.transition != .deleting {
             record.lifecycle = .resting(record.lifecycle.state(at: now) ?? .idle)
@@ -153,6 +204,7 @@ public struct ClusterRecord: Sendable, Equatable {
 
     /// Whether Atlas takes daily snapshots of it: Flex clusters and M2/M5.
     var hasDailySnapshots: Bool {
+        guard self.dailySnapshots else { return false }
         switch self.kind {
         case .flex: return true
         case .shared(let tier): return tier != "M0"
