@@ -53,3 +53,70 @@ public struct ClusterLifecycle: Sendable, Equatable {
     /// Whether a transition is under way at `now` (clocked state still moves: reads cannot be cached).
     func isMoving(at now: Date) -> Bool { self.transition != nil && now < self.ends }
 }
+
+extension ClusterLifecycle {
+    /// `stateName` in fixtures: the resting state (a transition is the separate `transition` member).
+    static let restingCodec: FieldCodec<ClusterLifecycle> = {
+        let state = FieldCodec<ClusterState>.enumeration
+        return FieldCodec(
+            type: state.type,
+            decode: { reader, diagnostics, path throws(JSONSyntaxError) in
+                try state.decode(&reader, &diagnostics, path).map(ClusterLifecycle.resting)
+            }, encode: { state.encode($0.resting) })
+    }()
+}
+
+/// A transition as fixtures and `/__admin/state` write it: `{"state", "started", "seconds", "throughUpdating"?}`.
+struct ClusterTransitionRecord: Sendable, Equatable {
+    enum State: String, Sendable, CaseIterable {
+        case creating = "CREATING"
+        case updating = "UPDATING"
+        case deleting = "DELETING"
+    }
+
+    var state: State
+    var started: Date
+    var seconds: Int
+    var throughUpdating: Bool?
+
+    static let schema = ResourceSchema<ClusterTransitionRecord>(
+        "transition", blank: { ClusterTransitionRecord(state: .creating, started: .distantPast, seconds: 0) },
+        fields: [
+            .required("state", \.state, .enumeration, "the state it shows until it ends"),
+            .required("started", \.started, .date, "when it began"),
+            .required("seconds", \.seconds, .integer(in: 0...86_400), "how long it lasts"),
+            .optional("throughUpdating", \.throughUpdating, .bool, "a CREATING that shows UPDATING in its second half"),
+        ])
+}
+
+extension Cluster {
+    /// `lifecycle`'s transition in the fixture form.
+    var transitionRecord: ClusterTransitionRecord? {
+        get {
+            guard let transition = self.lifecycle.transition else { return nil }
+            let seconds = Int(self.lifecycle.duration.rounded(.up))
+            switch transition {
+            case .creating(let throughUpdating):
+                return ClusterTransitionRecord(
+                    state: .creating, started: self.lifecycle.started, seconds: seconds,
+                    throughUpdating: throughUpdating ? true : nil)
+            case .updating:
+                return ClusterTransitionRecord(state: .updating, started: self.lifecycle.started, seconds: seconds)
+            case .deleting:
+                return ClusterTransitionRecord(state: .deleting, started: self.lifecycle.started, seconds: seconds)
+            }
+        }
+        set {
+            guard let record = newValue else {
+                self.lifecycle = .resting(self.lifecycle.resting)
+                return
+            }
+            let transition: ClusterLifecycle.Transition = switch record.state {
+            case .creating: .creating(throughUpdating: record.throughUpdating ?? false)
+            case .updating: .updating
+            case .deleting: .deleting
+            }
+            self.lifecycle = .transition(transition, started: record.started, duration: TimeInterval(record.seconds))
+        }
+    }
+}

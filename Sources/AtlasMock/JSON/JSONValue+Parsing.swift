@@ -1,26 +1,21 @@
-/// Request bodies as `JSONValue` trees, parsed with the package's strict RFC 8259 parser (the fixtures').
+/// Request bodies as `JSONValue` trees (`JSONReader`, the fixtures' strict parser), and typed access to them.
 extension JSONValue {
-    /// Nil when `bytes` is not one JSON document. Objects keep the last value of a repeated name, numbers their
-    /// literal text (`.number`), so a value is echoed as it was sent.
+    /// Nil when `bytes` is not one JSON document. Objects become `.object` (a repeated name keeps its last value),
+    /// numbers keep their literal text (`.number`), so a value compares by content and is echoed as it was sent.
     static func parse(_ bytes: [UInt8]) -> JSONValue? {
-        guard !bytes.isEmpty else { return nil }
-        return bytes.withUnsafeBufferPointer { buffer in
-            guard let document = try? FixtureJSONParser.parse(buffer) else { return nil }
-            return Self.convert(document, in: buffer)
-        }
+        guard !bytes.isEmpty, let document = try? JSONReader.document(bytes) else { return nil }
+        return document.normalized
     }
 
-    private static func convert(_ value: FixtureJSON, in buffer: UnsafeBufferPointer<UInt8>) -> JSONValue {
-        switch value {
-        case .object(let pairs):
+    private var normalized: JSONValue {
+        switch self {
+        case .orderedObject(let pairs):
             var members: [String: JSONValue] = [:]
-            for (key, member) in pairs { members[FixtureJSONParser.string(key, in: buffer)] = Self.convert(member, in: buffer) }
+            for (key, value) in pairs { members[key] = value.normalized }
             return .object(members)
-        case .array(let elements): return .array(elements.map { Self.convert($0, in: buffer) })
-        case .string(let text): return .string(FixtureJSONParser.string(text, in: buffer))
-        case .number(let text): return .number(FixtureJSONParser.string(text, in: buffer))
-        case .bool(let bool): return .bool(bool)
-        case .null: return .null
+        case .object(let members): return .object(members.mapValues(\.normalized))
+        case .array(let elements): return .array(elements.map(\.normalized))
+        default: return self
         }
     }
 

@@ -3,8 +3,7 @@
 enum JSONValue: Sendable, Equatable {
     case string(String)
     case int(Int)
-    /// A number written exactly as this text (a JSON number literal): Atlas writes some values as `5.0`, and request
-    /// numbers are echoed as they came.
+    /// A number written exactly as given (`5.0`), or as read from a request body.
     case number(String)
     case bool(Bool)
     case null

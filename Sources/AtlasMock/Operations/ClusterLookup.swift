@@ -37,7 +37,7 @@ extension OperationContext {
 
     /// How long one transition of `kind` takes.
     func transitionDuration(for kind: ClusterKind, cluster: Cluster? = nil) -> TimeInterval {
-        cluster?.transitionSeconds ?? self.settings.clusterTransitions.duration(for: kind)
+        cluster?.transitionSeconds.map(TimeInterval.init) ?? self.settings.clusterTransitions.duration(for: kind)
     }
 
     /// `now` to the second: a new cluster's `createDate` (Atlas's dates have no fraction, and the daily snapshots

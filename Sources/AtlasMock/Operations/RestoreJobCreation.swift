@@ -94,7 +94,3 @@ extension OperationContext {
             timeline: timeline)
     }
 }
-
-extension RestoreJob {
-    var isInProgress: Bool { self.status == .pending || self.status == .queued || self.status == .running }
-}
