@@ -4,7 +4,7 @@ import FoundationEssentials
 /// Real Atlas takes seconds for Flex (median 17.5 s to IDLE, 38 s to 404), about half a minute for an M0 and
 /// minutes for dedicated clusters; the defaults keep that order but stay short enough for a test to poll, and
 /// `0` makes transitions instant. Set with `--cluster-transitions flex=5,tenant=8,dedicated=30`.
-public struct ClusterTransitionTimes: Sendable, Equatable {
+public struct ClusterTransitionTimes: Sendable, Equatable, CustomStringConvertible {
     /// Flex clusters, whichever API created them.
     public var flex: TimeInterval
     /// M0/M2/M5 clusters made through `createCluster` (an M0 passes through UPDATING in the second half).

@@ -8,7 +8,7 @@ import FoundationEssentials
 ///
 /// Off by default (`--shared-tier-migration off`), so fixtures' M2/M5 clusters are served as the tenant payloads
 /// document them; with a date, the migration runs when the server clock first reaches it.
-public enum SharedTierMigration: Sendable, Equatable {
+public enum SharedTierMigration: Sendable, Equatable, CustomStringConvertible {
     case off
     case at(Date)
 
@@ -20,6 +20,14 @@ public enum SharedTierMigration: Sendable, Equatable {
             self = .at(date)
         } else {
             return nil
+        }
+    }
+
+    /// `off`, or the instant (RFC 3339).
+    public var description: String {
+        switch self {
+        case .off: return "off"
+        case .at(let date): return AtlasDate.format(date)
         }
     }
 
