@@ -56,6 +56,14 @@ enum DefaultFixtures {
     },
     {
       "projectId": "32b6e34b3d91647abb20e7b8",
+      "name": "snapshotCluster0",
+      "tier": "FLEX",
+      "flexOrigin": "flexAPI",
+      "createDate": "2024-12-19T17:05:10Z",
+      "dailySnapshots": true
+    },
+    {
+      "projectId": "32b6e34b3d91647abb20e7b8",
       "name": "MigratedFlex0",
       "tier": "FLEX",
       "flexOrigin": "migratedFromShared"
