@@ -23,7 +23,9 @@ extension Project {
         "projects", blank: { Project(id: "", name: "", orgId: "") },
         fields: [
             .required("id", \.id, .objectID, "the project (group) id"),
-            .required("name", \.name, .string, "its name (unique within its organization)"),
+            .required(
+                "name", \.name, .deploymentItemName,
+                "its name: 1–64 letters, digits and `-_.(),:&@+'` (no spaces), unique within its organization"),
             .required("orgId", \.orgId, .objectID, "the organization it belongs to (must exist)"),
             .defaulted("created", \.created, .date, "when it was created; default `2024-12-19T17:05:10Z`"),
             .defaulted("tags", \.tags, ResourceTag.list, "`[{key, value}]`, default none"),
