@@ -38,7 +38,7 @@ public enum FixtureLoader {
             }
         }
         guard errors.isEmpty else { throw FixtureErrors(errors) }
-        return try Self.load(sources: sources)
+        return try Self.load(decoding: &sources, onto: Fixtures())
     }
 
     /// Loads one JSON document (e.g. an admin request body) on top of `base`, which is not re-validated;
@@ -53,14 +53,25 @@ public enum FixtureLoader {
     public static func load(sources: [(source: String, json: [UInt8])], onto base: Fixtures = Fixtures())
         throws(FixtureErrors) -> Fixtures
     {
+        var sources = sources
+        return try Self.load(decoding: &sources, onto: base)
+    }
+
+    /// Decodes each source and drops its bytes straight after (its records own their strings), so a large file
+    /// is not held while the next is read or while everything is validated.
+    private static func load(decoding sources: inout [(source: String, json: [UInt8])], onto base: Fixtures)
+        throws(FixtureErrors) -> Fixtures
+    {
         var errors: [FixtureError] = []
         var documents: [FixtureDocument] = []
-        for (source, json) in sources {
-            let (document, documentErrors) = Self.decodeCollecting(json: json, source: source) { reader, diagnostics throws(JSONSyntaxError) in
+        for index in sources.indices {
+            let (document, documentErrors) = Self.decodeCollecting(json: sources[index].json, source: sources[index].source) {
+                reader, diagnostics throws(JSONSyntaxError) in
                 try Self.isListResponse(reader)
                     ? FixtureDocument.listResponseSchema.decode(&reader, at: "$", &diagnostics)
                     : FixtureDocument.schema.decode(&reader, at: "$", &diagnostics)
             }
+            sources[index].json = []
             errors += documentErrors
             if let document { documents.append(document) }
         }
@@ -107,8 +118,8 @@ extension FixtureLoader {
     static func faultRules(json: [UInt8], source: String) throws(FixtureErrors) -> [FaultRule] {
         try Self.decode(json: json, source: source) { reader, diagnostics throws(JSONSyntaxError) in
             if try reader.kind() == .array {
-                let codec = FieldCodec<[Located<FaultRule.Declaration>]>.located(FaultRule.schema, type: "array")
-                return try codec.decode(&reader, &diagnostics, "$")?.compactMap(\.record.rule) ?? []
+                let codec = FieldCodec<LocatedRecords<FaultRule.Declaration>>.records(FaultRule.schema, type: "array")
+                return try codec.decode(&reader, &diagnostics, "$")?.records.compactMap(\.rule) ?? []
             }
             return try FaultRule.schema.decode(&reader, at: "$", &diagnostics)?.rule.map { [$0] } ?? []
         }

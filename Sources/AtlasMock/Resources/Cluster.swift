@@ -128,7 +128,7 @@ extension Cluster {
     static let schema = ResourceSchema<Cluster>(
         "clusters", blank: { Cluster(projectId: "", name: "", kind: .shared(tier: "M0")) },
         fields: [
-            .required("projectId", \.projectId, .objectID, "the project it belongs to (must exist)"),
+            .required("projectId", \.projectId, .reference, "the project it belongs to (must exist)"),
             .required("name", \.name, .clusterName, "unique within its project"),
             .optional(
                 "flexOrigin", \.flexOrigin, .enumeration,

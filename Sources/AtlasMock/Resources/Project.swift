@@ -26,7 +26,7 @@ extension Project {
             .required(
                 "name", \.name, .deploymentItemName,
                 "its name: 1–64 letters, digits and `-_.(),:&@+'` (no spaces), unique within its organization"),
-            .required("orgId", \.orgId, .objectID, "the organization it belongs to (must exist)"),
+            .required("orgId", \.orgId, .reference, "the organization it belongs to (must exist)"),
             .defaulted("created", \.created, .date, "when it was created; default `2024-12-19T17:05:10Z`"),
             .defaulted("tags", \.tags, ResourceTag.list, "`[{key, value}]`, default none"),
         ])
