@@ -25,7 +25,7 @@ extension Project {
             .required("id", \.id, .objectID, "the project (group) id"),
             .required(
                 "name", \.name, .deploymentItemName,
-                "its name: 1–64 letters, digits and `-_.(),:&@+'` (no spaces), unique within its organization"),
+                "its name: 1–64 letters, digits and `-_.(),:&@+'` (no spaces)"),
             .required("orgId", \.orgId, .reference, "the organization it belongs to (must exist)"),
             .defaulted("created", \.created, .date, "when it was created; default `2024-12-19T17:05:10Z`"),
             .defaulted("tags", \.tags, ResourceTag.list, "`[{key, value}]`, default none"),
