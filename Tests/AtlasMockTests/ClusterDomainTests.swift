@@ -69,7 +69,7 @@ import Testing
     @Test func transitionTimesParseFromTheFlagAndNameWhatIsWrong() throws {
         let times = try ClusterTransitionTimes(parsing: "flex=5,dedicated=0.5")
         #expect(times == ClusterTransitionTimes(flex: 5, tenant: 8, dedicated: 0.5))
-        #expect(ClusterTransitionTimes.defaults.description == "flex=6,tenant=8,dedicated=30")
+        #expect(ClusterTransitionTimes().description == "flex=6,tenant=8,dedicated=30")
         #expect(throws: ClusterTransitionTimes.ParseError("unknown cluster kind \"m0\" (expected one of flex, tenant, dedicated)")) {
             try ClusterTransitionTimes(parsing: "m0=3")
         }

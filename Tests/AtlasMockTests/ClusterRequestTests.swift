@@ -138,3 +138,51 @@ import Testing
         #expect(Self.check(ClusterRequestSchemas.tenantUpgrade, #"{"name":"c1"}"#) == "MISSING_ATTRIBUTE providerSettings")
     }
 }
+
+/// The new cluster and project fields in fixtures: defaults, strict checks, and a round trip.
+@Suite struct ClusterFixtureTests {
+    static let head = #""organizations":[{"id":"5f1d2c3b4a5e6f7081928374","name":"Org"}],"projects":[{"id":"32b6e34b3d91647abb20e7b8","name":"P","orgId":"5f1d2c3b4a5e6f7081928374","created":"2025-01-02T03:04:05Z","tags":[{"key":"env","value":"ci"}]}]"#
+
+    static func load(_ clusters: String) throws(FixtureErrors) -> Fixtures {
+        try FixtureLoader.load(json: Array(#"{\#(Self.head),"clusters":[\#(clusters)]}"#.utf8), source: "test.json")
+    }
+
+    @Test func clustersNamedOnlyByProjectNameAndTierGetStableDefaults() throws {
+        let fixtures = try Self.load(#"{"projectId":"32b6e34b3d91647abb20e7b8","name":"C","tier":"M5"}"#)
+        let cluster = try #require(fixtures.dataset.clusters.first)
+        let again = try #require(try Self.load(#"{"projectId":"32b6e34b3d91647abb20e7b8","name":"C","tier":"M5"}"#).dataset.clusters.first)
+        #expect(Identifiers.isObjectID(cluster.id) && cluster.id == again.id)
+        #expect(cluster.lifecycle == .resting(.idle) && !cluster.dailySnapshots && cluster.tenantInstanceSize == "M5")
+        #expect(fixtures.dataset.projects.first?.tags == [ResourceTag(key: "env", value: "ci")])
+    }
+
+    @Test func everyNewFieldLoadsAndDumpsBack() throws {
+        let json = #"{"backingProviderName":"GCP","createDate":"2025-05-05T05:05:05Z","dailySnapshots":true,"flexOrigin":"createCluster","id":"6a793f632c88faeba59ba9d2","instanceSize":"M5","mongoDBVersion":"8.0.30","name":"F","projectId":"32b6e34b3d91647abb20e7b8","regionName":"CENTRAL_US","stateName":"IDLE","tags":[{"key":"a","value":"b"}],"terminationProtectionEnabled":true,"tier":"FLEX","transition":{"seconds":30,"started":"2025-05-05T05:05:05Z","state":"CREATING"},"transitionSeconds":30}"#
+        let cluster = try #require(try Self.load(json).dataset.clusters.first)
+        #expect(cluster.kind == .flex(origin: .createCluster) && cluster.tenantInstanceSize == "M5")
+        #expect(cluster.lifecycle.state(at: AtlasDate.parse("2025-05-05T05:05:10Z")!) == .creating)
+        let dumped = String(decoding: JSONWriter.encode(Cluster.schema.encode(cluster), style: .compact), as: UTF8.self)
+        #expect(dumped == json)
+    }
+
+    @Test(arguments: [
+        (#"{"projectId":"32b6e34b3d91647abb20e7b8","name":"C","tier":"M2","instanceSize":"M5"}"#,
+         "test.json: $.clusters[0].instanceSize: only createCluster and migratedFromShared FLEX clusters have an instanceSize"),
+        (#"{"projectId":"32b6e34b3d91647abb20e7b8","name":"C","tier":"M2","stateName":"ASLEEP"}"#,
+         "test.json: $.clusters[0].stateName: \"ASLEEP\" is not one of IDLE, CREATING, UPDATING, DELETING, REPAIRING"),
+        (#"{"projectId":"32b6e34b3d91647abb20e7b8","name":"C","tier":"M2","backingProviderName":"IBM"}"#,
+         "test.json: $.clusters[0].backingProviderName: \"IBM\" is not one of AWS, GCP, AZURE"),
+        (#"{"projectId":"32b6e34b3d91647abb20e7b8","name":"C","tier":"M2","tags":[{"key":""}]}"#,
+         "test.json: $.clusters[0].tags[0].value: missing required field"),
+        (#"{"projectId":"32b6e34b3d91647abb20e7b8","name":"C","tier":"M2","transitionSeconds":-1}"#,
+         "test.json: $.clusters[0].transitionSeconds: -1 is out of range 0...86400"),
+    ])
+    func badClusterFieldsAreReportedWithTheirPath(cluster: String, expected: String) {
+        do {
+            _ = try Self.load(cluster)
+            Issue.record("loaded")
+        } catch {
+            #expect(error.errors.map(\.description).contains(expected), "\(error.errors.map(\.description))")
+        }
+    }
+}

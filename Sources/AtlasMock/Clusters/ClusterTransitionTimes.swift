@@ -18,8 +18,6 @@ public struct ClusterTransitionTimes: Sendable, Equatable, CustomStringConvertib
         self.dedicated = dedicated
     }
 
-    public static let defaults = ClusterTransitionTimes()
-
     /// The kinds as the flag names them.
     public static let kindNames = ["flex", "tenant", "dedicated"]
 
