@@ -65,6 +65,12 @@ struct ClusterFlowTests {
             #expect((json["connectionStrings"] as? [String: Any])?.keys.sorted() == ["standardSrv"])
             #expect(created.body.contains(#""providerSettings":{"backingProviderName":"AWS","diskSizeGB":5.0,"providerName":"FLEX","regionName":"US_EAST_1"}"#))
 
+            // A dump taken mid-creation loads back with the cluster still CREATING, then IDLE on time.
+            let state = try await admin("GET", server.url + "/__admin/state")
+            #expect(state.body.contains(#""transition":{"seconds":6,"started":"2026-08-10T03:02:58Z","state":"CREATING"}"#))
+            let reloaded = try await admin("PUT", server.url + "/__admin/state", state.body)
+            #expect(reloaded.status == 200, "\(reloaded)")
+
             let onClusters = try await Self.call(server, "GET", Self.group + "/clusters/cluster-833", Self.v20230201)
             #expect(onClusters.status == 400 && onClusters.body == Self.flexClusterAPIError("cluster-833"), "\(onClusters)")
             #expect(onClusters.header("Deprecation") == "Mon, 5 Aug 2024 00:00:00 GMT")
@@ -242,6 +248,10 @@ struct ClusterFlowTests {
             #expect(deleted.status == 202 && deleted.body == "{}", "\(deleted)")
             let gone = try await Self.call(server, "GET", "/api/atlas/v2/groups/" + id, Atlas.tenantAccept)
             #expect(gone.status == 404 && gone.header("X-Error-Code") == "GROUP_NOT_FOUND")
+            // The state after a create and delete (the creator's role on the project is gone too) loads back.
+            let state = try await admin("GET", server.url + "/__admin/state")
+            let reloaded = try await admin("PUT", server.url + "/__admin/state", state.body)
+            #expect(reloaded.status == 200, "\(reloaded)")
         }
     }
 

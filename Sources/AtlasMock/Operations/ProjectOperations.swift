@@ -90,6 +90,9 @@ enum ProjectOperations {
                 throw .api(.cannotCloseGroupActiveAtlasClusters)
             }
             state.projects[project.id] = nil
+            // Roles on it go too, so `/__admin/state` stays loadable (fixtures refuse roles on unknown projects).
+            for key in state.apiKeys.keys { state.apiKeys[key]?.roles.projectRoles[project.id] = nil }
+            for id in state.serviceAccounts.keys { state.serviceAccounts[id]?.roles.projectRoles[project.id] = nil }
         }
         return .entity(.object([:]), status: .accepted)
     }
