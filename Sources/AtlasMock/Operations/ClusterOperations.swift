@@ -7,15 +7,9 @@ enum ClusterOperations {
     static func list(_ context: OperationContext) throws(AtlasFailure) -> OperationResult {
         let project = try context.project(access: .readOnly)
         _ = try context.query.bool("includeDeletedWithRetainedBackups", default: false)
-        let pagination = try Pagination(context.query)
         let now = context.now
         let served = context.store.read { $0.clusters(inProject: project.id, at: now) }.filter(context.isServedByClustersAPI)
-        let page = served.inOrderPage(pageNumber: pagination.pageNum, itemsPerPage: pagination.itemsPerPage)
-        return .list([
-            "links": pagination.links(resourceURL: context.resourceURL, query: context.query, totalCount: page.totalCount),
-            "results": .array(page.items.map { Self.json($0, context) }),
-            "totalCount": .int(pagination.includeCount ? page.totalCount : 0),
-        ])
+        return try context.list({ served.inOrderPage($0) }, render: { Self.json($0, context) })
     }
 
     static func get(_ context: OperationContext) throws(AtlasFailure) -> OperationResult {

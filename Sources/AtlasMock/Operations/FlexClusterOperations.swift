@@ -5,15 +5,9 @@ import FoundationEssentials
 enum FlexClusterOperations {
     static func list(_ context: OperationContext) throws(AtlasFailure) -> OperationResult {
         let project = try context.project(access: .readOnly)
-        let pagination = try Pagination(context.query)
         let now = context.now
         let flex = context.store.read { $0.clusters(inProject: project.id, at: now) }.filter(\.kind.isFlex)
-        let page = flex.inOrderPage(pageNumber: pagination.pageNum, itemsPerPage: pagination.itemsPerPage)
-        return .list([
-            "links": pagination.links(resourceURL: context.resourceURL, query: context.query, totalCount: page.totalCount),
-            "results": .array(page.items.map { FlexClusterRepresentation.json($0, at: now) }),
-            "totalCount": .int(pagination.includeCount ? page.totalCount : 0),
-        ])
+        return try context.list({ flex.inOrderPage($0) }, render: { FlexClusterRepresentation.json($0, at: now) })
     }
 
     /// `createGroupFlexCluster`: 201 CREATING, `tags` only when sent.

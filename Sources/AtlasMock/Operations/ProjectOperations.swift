@@ -8,23 +8,18 @@ enum ProjectOperations {
 
     /// `listGroups`: the projects the caller can read, oldest first, as list items (only a `self` link, `tags`).
     static func list(_ context: OperationContext) throws(AtlasFailure) -> OperationResult {
-        let pagination = try Pagination(context.query)
         let principal = context.principal
         let now = context.now
-        let (page, counts) = context.store.read { state in
-            let visible = state.projects.values.filter { principal.canRead($0) }
-                .sorted { ($0.created, $0.id) < ($1.created, $1.id) }
-            let page = visible.inOrderPage(pageNumber: pagination.pageNum, itemsPerPage: pagination.itemsPerPage)
-            return (page, page.items.map { state.clusters(inProject: $0.id, at: now).count })
-        }
-        let results = zip(page.items, counts).map { project, count in
-            Self.json(project, clusterCount: count, context: context, form: .listItem)
-        }
-        return .list([
-            "links": pagination.links(resourceURL: context.resourceURL, query: context.query, totalCount: page.totalCount),
-            "results": .array(results),
-            "totalCount": .int(pagination.includeCount ? page.totalCount : 0),
-        ])
+        return try context.list({ pagination in
+            context.store.read { state in
+                let visible = state.projects.values.filter { principal.canRead($0) }
+                    .sorted { ($0.created, $0.id) < ($1.created, $1.id) }
+                let page = visible.inOrderPage(pagination)
+                return Page(
+                    items: page.items.map { ($0, state.clusters(inProject: $0.id, at: now).count) },
+                    totalCount: page.totalCount)
+            }
+        }, render: { Self.json($0.0, clusterCount: $0.1, context: context, form: .listItem) })
     }
 
     /// `createGroup`: 201 with the new project. The caller needs Organization Owner or Project Creator in the
@@ -133,14 +128,5 @@ extension AtlasState {
             self.serviceAccounts[clientId]?.roles.projectRoles[projectId, default: []].append("GROUP_OWNER")
         case .unrestricted: break
         }
-    }
-}
-
-extension Array {
-    /// Page `pageNumber` (1-based) of `itemsPerPage` of this array in its own order.
-    func inOrderPage(pageNumber: Int, itemsPerPage: Int) -> Page<Element> {
-        let (skip, overflow) = (pageNumber - 1).multipliedReportingOverflow(by: itemsPerPage)
-        guard !overflow, skip < self.count else { return Page(items: [], totalCount: self.count) }
-        return Page(items: Array(self[skip..<Swift.min(self.count, skip + itemsPerPage)]), totalCount: self.count)
     }
 }
