@@ -19,6 +19,10 @@ public struct AtlasConfiguration: Sendable {
     public var logLevel: Logger.Level = .info
     /// How long created restore jobs stay PENDING, QUEUED and RUNNING on the mock clock.
     public var restorePhases = RestorePhaseDurations()
+    /// How long cluster creates, updates and deletes take on the mock clock, per kind.
+    public var clusterTransitions = ClusterTransitionTimes()
+    /// When M2/M5 clusters become Flex clusters (`--shared-tier-migration`); off by default.
+    public var sharedTierMigration = SharedTierMigration.off
     /// When set, every `/__admin/` route except `health` needs `Authorization: Bearer <adminToken>`.
     public var adminToken: String?
     /// How many requests `GET /__admin/requests` remembers; the oldest are dropped first. Default 1000.

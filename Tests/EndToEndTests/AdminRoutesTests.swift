@@ -87,7 +87,7 @@ struct AdminRoutesTests {
             let dump = try await admin("GET", server.url + "/__admin/state")
             #expect(dump.status == 200, "\(dump)")
             let state = try dump.json()
-            #expect((state["clusters"] as? [Any])?.count == 7)
+            #expect((state["clusters"] as? [Any])?.count == 8)
             #expect((state["tenantRestoreJobs"] as? [Any])?.count == 8)
 
             let emptied = try await admin("PUT", server.url + "/__admin/state", "{}")
@@ -104,7 +104,7 @@ struct AdminRoutesTests {
             #expect(loaded.status == 200, "\(loaded)")
             #expect(
                 loaded.body
-                    == #"{"loaded":{"apiKeys":4,"clusters":7,"faults":1,"organizations":2,"projects":2,"serviceAccounts":2,"tenantRestoreJobs":8,"tenantSnapshots":14}}"#
+                    == #"{"loaded":{"apiKeys":4,"clusters":8,"faults":1,"organizations":2,"projects":2,"serviceAccounts":2,"tenantRestoreJobs":8,"tenantSnapshots":14}}"#
                     + "\n")
             let again = try await admin("GET", server.url + "/__admin/state")
             #expect(again.body == dump.body)

@@ -52,7 +52,7 @@ struct CommandLineTests {
         #expect(result.status == 0, "\(result)")
         #expect(
             result.stdout
-                == "ok: 2 organizations, 2 projects, 7 clusters, 14 snapshots, 8 restore jobs, 4 API keys, "
+                == "ok: 2 organizations, 2 projects, 8 clusters, 14 snapshots, 8 restore jobs, 4 API keys, "
                 + "2 service accounts, 1 fault rules\n")
     }
 

@@ -7,6 +7,9 @@ struct APIVersion: Comparable, Hashable, Sendable, CustomStringConvertible {
     let day: Int
 
     static let v2023_01_01 = APIVersion(year: 2023, month: 1, day: 1)
+    static let v2023_02_01 = APIVersion(year: 2023, month: 2, day: 1)
+    static let v2024_08_05 = APIVersion(year: 2024, month: 8, day: 5)
+    static let v2024_10_23 = APIVersion(year: 2024, month: 10, day: 23)
     static let v2024_11_13 = APIVersion(year: 2024, month: 11, day: 13)
 
     var description: String {

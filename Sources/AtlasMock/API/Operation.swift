@@ -31,12 +31,15 @@ struct Operation: Routable {
     /// The deprecated versions among `versions`.
     let deprecations: [APIVersion: Deprecation]
     let authentication: Authentication
+    /// A `/api/atlas/v1.0` path: no media versions, so `Accept` is not consulted (the one version serves) and
+    /// answers are `application/json`.
+    let unversioned: Bool
     let run: @Sendable (OperationContext) throws(AtlasFailure) -> OperationResult
 
     init(
         _ method: HTTPRequest.Method, _ path: String, _ name: String, versions: [APIVersion],
         deprecations: [APIVersion: Deprecation] = [:], authentication: Authentication = .atlasCredentials,
-        run: @escaping @Sendable (OperationContext) throws(AtlasFailure) -> OperationResult
+        unversioned: Bool = false, run: @escaping @Sendable (OperationContext) throws(AtlasFailure) -> OperationResult
     ) {
         self.method = method
         self.path = path
@@ -44,6 +47,7 @@ struct Operation: Routable {
         self.versions = versions
         self.deprecations = deprecations
         self.authentication = authentication
+        self.unversioned = unversioned
         self.run = run
     }
 
@@ -71,10 +75,18 @@ struct OperationServices: Sendable {
 struct OperationSettings: Sendable {
     var authMode: AtlasConfiguration.AuthMode
     var restorePhases: RestorePhaseDurations
+    var clusterTransitions: ClusterTransitionTimes
+    var sharedTierMigration: SharedTierMigration
+    /// The shared-tier cutoff: after it (when enforced) M2/M5 creates are refused and the clusters API stops
+    /// serving Flex clusters.
+    var deprecation: DeprecationPolicy
 
     init(_ configuration: AtlasConfiguration) {
         self.authMode = configuration.authMode
         self.restorePhases = configuration.restorePhases
+        self.clusterTransitions = configuration.clusterTransitions
+        self.sharedTierMigration = configuration.sharedTierMigration
+        self.deprecation = configuration.deprecation
     }
 }
 

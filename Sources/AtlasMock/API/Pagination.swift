@@ -71,6 +71,13 @@ struct Page<Element> {
 }
 
 extension Array {
+    /// The page `pagination` asks for of this array in its own order (projects and clusters: creation order).
+    func inOrderPage(_ pagination: Pagination) -> Page<Element> {
+        let (skip, overflow) = (pagination.pageNum - 1).multipliedReportingOverflow(by: pagination.itemsPerPage)
+        guard !overflow, skip < self.count else { return Page(items: [], totalCount: self.count) }
+        return Page(items: Array(self[skip..<Swift.min(self.count, skip + pagination.itemsPerPage)]), totalCount: self.count)
+    }
+
     /// The page `pagination` asks for of this ascending array read newest first.
     func newestFirstPage(_ pagination: Pagination) -> Page<Element> {
         let (skip, overflow) = (pagination.pageNum - 1).multipliedReportingOverflow(by: pagination.itemsPerPage)

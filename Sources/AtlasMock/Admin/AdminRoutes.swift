@@ -5,6 +5,7 @@ extension AdminAPI {
         let clock = AdminClock(services: services)
         let faults = AdminFaults(faults: services.faults)
         let journal = AdminJournal(journal: services.journal)
+        let migration = AdminSharedTierMigration(services: services)
         return [
             AdminRoute(.get, "/health") { _ in .adminJSON(200, .object(["status": .string("ok")])) },
             AdminRoute(.post, "/reset", data.reset),
@@ -19,6 +20,7 @@ extension AdminAPI {
             AdminRoute(.delete, "/faults/{id}", faults.remove),
             AdminRoute(.get, "/clock", clock.state),
             AdminRoute(.put, "/clock", clock.set),
+            AdminRoute(.post, "/shared-tier-migration", migration.run),
         ]
     }
 }

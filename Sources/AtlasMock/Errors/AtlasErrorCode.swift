@@ -37,20 +37,42 @@ public enum AtlasErrorCode: String, Sendable, CaseIterable {
     case rateLimited = "RATE_LIMITED"
     case serviceUnavailable = "SERVICE_UNAVAILABLE"
     case unexpectedError = "UNEXPECTED_ERROR"
+    // Projects, clusters and Flex clusters (ATLAS-CLUSTERS.md §5).
+    case groupAlreadyExists = "GROUP_ALREADY_EXISTS"
+    case groupNameNotFound = "GROUP_NAME_NOT_FOUND"
+    case invalidGroupName = "INVALID_GROUP_NAME"
+    case cannotCloseGroupActiveAtlasClusters = "CANNOT_CLOSE_GROUP_ACTIVE_ATLAS_CLUSTERS"
+    case notOrgGroupCreator = "NOT_ORG_GROUP_CREATOR"
+    case maxGroupsPerOrgExceeded = "MAX_GROUPS_PER_ORG_EXCEEDED"
+    case duplicateClusterName = "DUPLICATE_CLUSTER_NAME"
+    case cannotTerminateProtectedCluster = "CANNOT_TERMINATE_CLUSTER_WHEN_TERMINATION_PROTECTION_ENABLED"
+    case clusterAlreadyRequestedDeletion = "CLUSTER_ALREADY_REQUESTED_DELETION"
+    case atlasGeneralError = "ATLAS_GENERAL_ERROR"
+    case tenantClusterUpdateUnsupported = "TENANT_CLUSTER_UPDATE_UNSUPPORTED"
+    case clusterNameInvalid = "CLUSTER_NAME_INVALID"
+    case clusterNameTooLong = "CLUSTER_NAME_TOO_LONG"
+    case invalidRegion = "INVALID_REGION"
+    case invalidProvider = "INVALID_PROVIDER"
+    case invalidEnumValue = "INVALID_ENUM_VALUE"
 
     public var status: Int {
         switch self {
         case .invalidPathParameter, .invalidQueryParameter, .cannotUseFlexClusterInClusterAPI,
             .cannotUseNonFlexClusterInFlexAPI, .malformedJSON, .invalidJSON,
             .invalidJSONAttribute, .missingAttribute, .invalidAttribute, .attributeReadOnly, .validationError,
-            .tenantRestoreDestinationUnavailable, .cannotDownloadSnapshotConcurrently:
+            .tenantRestoreDestinationUnavailable, .cannotDownloadSnapshotConcurrently, .invalidGroupName,
+            .maxGroupsPerOrgExceeded, .duplicateClusterName, .cannotTerminateProtectedCluster,
+            .clusterAlreadyRequestedDeletion, .atlasGeneralError, .tenantClusterUpdateUnsupported, .clusterNameInvalid,
+            .clusterNameTooLong, .invalidRegion, .invalidProvider, .invalidEnumValue:
             return 400
-        case .notInGroup, .userUnauthorized: return 401
+        case .notInGroup, .userUnauthorized, .notOrgGroupCreator: return 401
         case .ipAddressNotOnAccessList, .accessForbidden: return 403
         case .invalidGroupID, .groupNotFound, .clusterNotFound, .tenantRestoreNotFound, .tenantSnapshotNotFound,
-            .resourceNotFound, .invalidJobID, .invalidSnapshotID:
+            .resourceNotFound, .invalidJobID, .invalidSnapshotID, .groupNameNotFound:
             return 404
-        case .atlasClusterRestoreInProgress, .cannotStartRestoreJobForDeletedSnapshot: return 409
+        case .atlasClusterRestoreInProgress, .cannotStartRestoreJobForDeletedSnapshot, .groupAlreadyExists,
+            .cannotCloseGroupActiveAtlasClusters:
+            return 409
         case .invalidVersionDate: return 406
         case .versionGone: return 410
         case .rateLimitedTokenBucket, .rateLimited: return 429
@@ -75,7 +97,7 @@ public enum AtlasErrorCode: String, Sendable, CaseIterable {
         case .invalidSnapshotID: return "An invalid snapshot ID %s was specified."
         // The four details below are not quoted anywhere public; the wording is atlas-mock's (README: inferred).
         case .tenantRestoreDestinationUnavailable:
-            return "Cluster %s cannot receive a shared-tier restore; the target must be tier M2 or greater."
+            return "Cluster %s cannot receive a restore; the target must be an existing cluster of tier M2 or greater that is not being created or deleted."
         case .cannotDownloadSnapshotConcurrently: return "A download of snapshot %s is already in progress."
         case .atlasClusterRestoreInProgress: return "A restore into cluster %s is already in progress."
         case .cannotStartRestoreJobForDeletedSnapshot: return "Cannot start a restore job for deleted snapshot %s."
@@ -97,6 +119,29 @@ public enum AtlasErrorCode: String, Sendable, CaseIterable {
         case .rateLimited: return "Resource %s is limited to %s requests every %s minutes."
         case .serviceUnavailable: return "Service unavailable."
         case .unexpectedError: return "Unexpected error."
+        case .groupAlreadyExists: return "A group with name \"%s\" already exists."
+        case .groupNameNotFound: return "No group with name \"%s\" exists."
+        case .invalidGroupName: return "An invalid group name \"%s\" was specified."
+        case .cannotCloseGroupActiveAtlasClusters:
+            return "Cannot close group while it has active clusters; please terminate all clusters."
+        case .notOrgGroupCreator:
+            return "The currently logged in user does not have the group creator role in organization %s."
+        case .maxGroupsPerOrgExceeded:
+            return "Maximum number of groups per organization (%s) in %s exceeded while trying to add group."
+        // `["cluster or serverless instance", name, groupId]` from the Flex API (recorded), `["cluster", …]` otherwise.
+        case .duplicateClusterName: return "A %s named %s is already present in group %s."
+        // The one parameter is the whole sentence naming the cluster and project (recorded).
+        case .cannotTerminateProtectedCluster:
+            return "Cannot terminate a cluster when termination protection is enabled. Disable termination protection and try again."
+        case .clusterAlreadyRequestedDeletion: return "The cluster %s has already been requested for deletion."
+        case .atlasGeneralError: return "Reason: %s."
+        case .tenantClusterUpdateUnsupported: return "Cannot update a M0/Flex cluster through the public API."
+        case .clusterNameInvalid:
+            return "The cluster name %s is invalid. The name can only contain ASCII letters, numbers, and hyphens."
+        case .clusterNameTooLong: return "Cluster name %s is limited to %s characters."
+        case .invalidRegion: return "No region %s exists for provider %s."
+        case .invalidProvider: return "No provider %s exists."
+        case .invalidEnumValue: return "An invalid enumeration value %s was specified."
         }
     }
 

@@ -20,12 +20,12 @@ enum DefaultFixtures {
   "projects": [
     {
       "id": "32b6e34b3d91647abb20e7b8",
-      "name": "Atlas Mock Project",
+      "name": "Atlas-Mock-Project",
       "orgId": "5f1d2c3b4a5e6f7081928374"
     },
     {
       "id": "6a1f0c9e2b7d4a3c5e8f1b21",
-      "name": "Unrelated Project",
+      "name": "Unrelated-Project",
       "orgId": "6a1f0c9e2b7d4a3c5e8f1b20"
     }
   ]
@@ -53,6 +53,14 @@ enum DefaultFixtures {
       "name": "FlexCluster0",
       "tier": "FLEX",
       "flexOrigin": "flexAPI"
+    },
+    {
+      "projectId": "32b6e34b3d91647abb20e7b8",
+      "name": "snapshotCluster0",
+      "tier": "FLEX",
+      "flexOrigin": "flexAPI",
+      "createDate": "2024-12-19T17:05:10Z",
+      "dailySnapshots": true
     },
     {
       "projectId": "32b6e34b3d91647abb20e7b8",
@@ -404,7 +412,7 @@ enum DefaultFixtures {
       "publicKey": "mockpublic",
       "privateKey": "mock-private-key-0000",
       "orgId": "5f1d2c3b4a5e6f7081928374",
-      "description": "Project Read Only on Atlas Mock Project",
+      "description": "Project Read Only on Atlas-Mock-Project",
       "roles": [
         {
           "orgId": "5f1d2c3b4a5e6f7081928374",

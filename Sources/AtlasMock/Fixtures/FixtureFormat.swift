@@ -10,6 +10,8 @@ enum FixtureFormat {
             Organization.schema.documentation,
             Project.schema.documentation,
             Cluster.schema.documentation,
+            ClusterTransitionRecord.schema.documentation,
+            ResourceTag.schema.documentation,
             RestoreJob.schema.documentation,
             SnapshotGroup.schema.documentation,
             TenantSnapshot.schema.documentation,

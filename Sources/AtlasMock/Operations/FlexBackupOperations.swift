@@ -29,7 +29,7 @@ enum FlexBackupOperations {
 
     static func listSnapshots(_ context: OperationContext) throws(AtlasFailure) -> OperationResult {
         let cluster = try context.flexCluster(in: try context.project(access: .readOnly))
-        return try context.listPage(of: \.snapshots, cluster: cluster) { TenantSnapshot.flexView.render($0) }
+        return try context.snapshotPage(of: cluster) { TenantSnapshot.flexView.render($0) }
     }
 
     static func getSnapshot(_ context: OperationContext) throws(AtlasFailure) -> OperationResult {

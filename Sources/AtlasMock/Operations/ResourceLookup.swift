@@ -30,7 +30,8 @@ extension OperationContext {
     func cluster(in project: Project, parameterName: String) throws(AtlasFailure) -> Cluster {
         let name = self.parameter(parameterName)
         guard Identifiers.isClusterName(name) else { throw .api(.invalidPathParameter, .string(parameterName)) }
-        guard let cluster = self.store.read({ $0.clusters[ClusterKey(projectId: project.id, name: name)] }) else {
+        let now = self.now
+        guard let cluster = self.store.read({ $0.cluster(ClusterKey(projectId: project.id, name: name), at: now) }) else {
             throw .api(.clusterNotFound, .string(name), .string(project.id))
         }
         return cluster
@@ -47,12 +48,22 @@ extension OperationContext {
         return job.resolved(at: self.now)
     }
 
+    /// A newest-first page of one cluster's snapshots: those loaded and its daily ones (`AtlasState+Clusters`).
+    func snapshotPage(of cluster: Cluster, render: (TenantSnapshot) -> JSONValue) throws(AtlasFailure) -> OperationResult {
+        let key = ClusterKey(projectId: cluster.projectId, name: cluster.name)
+        let now = self.now
+        return try self.list({ pagination in
+            self.store.read { $0.snapshots(of: key, at: now).newestFirstPage(pagination) }
+        }, render: render)
+    }
+
     /// The snapshot `snapshotId` names in `cluster`.
     func snapshot(in cluster: Cluster) throws(AtlasFailure) -> TenantSnapshot {
         let id = self.parameter("snapshotId")
         guard Identifiers.isObjectID(id) else { throw .api(.invalidSnapshotID, .string(id)) }
         let key = ClusterKey(projectId: cluster.projectId, name: cluster.name)
-        guard let snapshot = self.store.read({ $0.snapshots[key]?.first { $0.id == id } }) else {
+        let now = self.now
+        guard let snapshot = self.store.read({ $0.snapshots(of: key, at: now).first { $0.id == id } }) else {
             throw .api(.tenantSnapshotNotFound, .string(id), .string(cluster.name))
         }
         return snapshot

@@ -11,7 +11,8 @@ extension OperationContext {
     /// snapshot that failed has no data to restore.
     func restorableSnapshot(_ snapshotId: String, of cluster: Cluster) throws(AtlasFailure) -> TenantSnapshot {
         let key = ClusterKey(projectId: cluster.projectId, name: cluster.name)
-        guard let snapshot = self.store.read({ $0.snapshots[key]?.first { $0.id == snapshotId } }) else {
+        let now = self.now
+        guard let snapshot = self.store.read({ $0.snapshots(of: key, at: now).first { $0.id == snapshotId } }) else {
             throw .api(.tenantSnapshotNotFound, .string(snapshotId), .string(cluster.name))
         }
         if snapshot.status == .failed { throw .api(.cannotStartRestoreJobForDeletedSnapshot, .string(snapshotId)) }
@@ -30,16 +31,20 @@ extension OperationContext {
         }
         try self.principal.authorize(access, on: targetProject)
         let targetKey = ClusterKey(projectId: targetProjectId, name: targetName)
-        guard let target = self.store.read({ $0.clusters[targetKey] }) else {
+        let now = self.now
+        guard let target = self.store.read({ $0.cluster(targetKey, at: now) }) else {
             throw .api(.clusterNotFound, .string(targetName), .string(targetProjectId))
         }
+        // An M0 cannot take a restore; nor can a cluster still being created or already being deleted.
         if case .shared("M0") = target.kind { throw .api(.tenantRestoreDestinationUnavailable, .string(targetName)) }
+        if [.creating, .deleting].contains(target.state(at: now)) {
+            throw .api(.tenantRestoreDestinationUnavailable, .string(targetName))
+        }
 
         var job = self.newJob(from: cluster, snapshot: snapshot, delivery: .restore)
         job.targetDeploymentItemName = targetName
         job.targetProjectId = targetProjectId
         job.expirationDate = self.now.addingTimeInterval(Self.restoreExpiry)
-        let now = self.now
         return try self.store.write { state throws(AtlasFailure) -> RestoreJob in
             // Checked under the same lock as the insert, so two concurrent restores cannot both pass.
             let busy = state.restoreJobs.values.contains { jobs in

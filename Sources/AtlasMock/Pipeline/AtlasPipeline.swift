@@ -105,7 +105,8 @@ struct AtlasPipeline: Sendable {
     }
 
     private func resolveVersion(of operation: Operation, exchange: AtlasExchange) throws(AtlasFailure) -> APIVersion {
-        try APIVersion.resolve(
+        if operation.unversioned { return operation.versions[0] }
+        return try APIVersion.resolve(
             APIVersion.requested(byAccept: exchange.request.head.headerFields.value(of: .accept)),
             available: operation.versions)
     }
@@ -128,13 +129,17 @@ struct AtlasPipeline: Sendable {
         let now = self.services.clock.now()
         let baseURL = self.baseURL(for: request)
         let principal = exchange.principal ?? .unrestricted
-        let cacheKey = self.cacheKey(for: request, principal: principal, version: version, baseURL: baseURL, now: now)
+        // Every request first brings the data to `now` (finished deletions, the M2/M5 migration).
+        let stamp = self.services.store.stamp(at: now, migration: self.services.settings.sharedTierMigration)
+        let cacheKey = self.cacheKey(
+            for: request, principal: principal, version: version, baseURL: baseURL, now: now, stamp: stamp)
         if let cacheKey, let cached = self.responses.response(for: cacheKey) { return cached }
         let context = OperationContext(
             request: request, parameters: parameters, query: query, principal: principal, version: version, now: now,
             baseURL: baseURL, failsCreatedJobs: exchange.failsCreatedJobs, services: self.services)
         let result = try operation.run(context)
-        let response = self.renderer.success(result, version: version, envelope: envelope, exchange: exchange)
+        var response = self.renderer.success(result, version: version, envelope: envelope, exchange: exchange)
+        if operation.unversioned { response.head.headerFields[.contentType] = "application/json" }
         if let cacheKey, response.head.status == .ok { self.responses.store(response, for: cacheKey) }
         return response
     }
@@ -167,10 +172,10 @@ struct AtlasPipeline: Sendable {
     /// Where a read's answer may be reused (see `ResponseCache`); nil for writes, and while some job's status
     /// still moves with the clock.
     private func cacheKey(
-        for request: HTTPServerRequest, principal: Principal, version: APIVersion, baseURL: String, now: Date
+        for request: HTTPServerRequest, principal: Principal, version: APIVersion, baseURL: String, now: Date,
+        stamp: (generation: UInt64, settledAt: Date)
     ) -> ResponseCache.Key? {
         guard request.head.method == .get || request.head.method == .head else { return nil }
-        let stamp = self.services.store.stamp
         guard now >= stamp.settledAt else { return nil }
         return ResponseCache.Key(
             generation: stamp.generation, principal: principal.name, target: request.target, version: version,

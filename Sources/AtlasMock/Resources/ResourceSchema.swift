@@ -151,6 +151,16 @@ struct ResourceField<Record>: Sendable {
         }
     }
 
+    /// A field every record has, but fixtures may leave out (the record's own default stays; always written).
+    static func defaulted<Value>(
+        _ name: String, _ keyPath: WritableKeyPath<Record, Value> & Sendable, _ codec: FieldCodec<Value>,
+        readOnly: Bool = false, _ summary: String
+    ) -> ResourceField {
+        .stored(name, codec, required: false, readOnly: readOnly, summary, set: { $0[keyPath: keyPath] = $1 }) {
+            codec.encode($0[keyPath: keyPath])
+        }
+    }
+
     private static func stored<Value>(
         _ name: String, _ codec: FieldCodec<Value>, required: Bool, readOnly: Bool, _ summary: String,
         set: @escaping @Sendable (inout Record, Value) -> Void, encode: @escaping @Sendable (Record) -> JSONValue?

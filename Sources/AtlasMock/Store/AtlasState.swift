@@ -14,6 +14,11 @@ struct AtlasState: Sendable {
     var serviceAccounts: [String: ServiceAccount] = [:]
     /// When the last job following a timeline finishes: from then on, reads answer the same at any clock time.
     private(set) var settledAt = Date.distantPast
+    /// The clock span over which no daily snapshot appears or finishes (`AtlasState+Clusters`); nil until computed
+    /// and after every cluster write.
+    var snapshotWindow: Range<Date>?
+    /// Whether `--shared-tier-migration` has run on this data.
+    var sharedTierMigrated = false
 
     init(_ dataset: AtlasDataset) {
         for organization in dataset.organizations { self.organizations[organization.id] = organization }

@@ -24,10 +24,15 @@ public final class AtlasStore: Sendable {
         }
     }
 
-    /// Which data is served now, for caches of what was rendered from it: the generation, and the instant from
-    /// which no job's status changes any more on the clock (`AtlasState.settledAt`).
-    var stamp: (generation: UInt64, settledAt: Date) {
-        self.state.withLock { ($0.generation, $0.current.settledAt) }
+    /// Brings the data to `now` (`AtlasState.advance`: the M2/M5 migration when due, finished deletions and
+    /// upgrades), then says which data is served, for caches of what was rendered from it: the generation, and the
+    /// instant from which nothing changes any more on the clock (jobs, cluster transitions). The generation also
+    /// moves whenever `now` leaves the span in which no daily snapshot appears or finishes.
+    func stamp(at now: Date, migration: SharedTierMigration) -> (generation: UInt64, settledAt: Date) {
+        self.state.withLock { state in
+            if state.current.advance(to: now, migration: migration) { state.generation += 1 }
+            return (state.generation, state.current.clockSettledAt(at: now))
+        }
     }
 
     /// Puts back the data loaded at start.

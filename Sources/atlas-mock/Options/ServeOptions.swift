@@ -30,6 +30,8 @@ struct ServeOptions: ParsableArguments {
     @Option(help: .serve("journal-size")) var journalSize: Given<JournalSize>?
     @Option(help: .serve("nonce-lifetime")) var nonceLifetime: Given<PositiveSeconds>?
     @Option(help: .serve("restore-phases")) var restorePhases: Given<RestorePhases>?
+    @Option(help: .serve("cluster-transitions")) var clusterTransitions: Given<ClusterTransitions>?
+    @Option(help: .serve("shared-tier-migration")) var sharedTierMigration: Given<SharedTierMigrationDate>?
     @Option(help: .serve("max-connections")) var maxConnections: Given<PositiveCount>?
     @Option(help: .serve("drain-timeout")) var drainTimeout: Given<Seconds>?
     @Option(help: .serve("log-level")) var logLevel: Given<Choice<Logger.Level>>?
@@ -101,6 +103,14 @@ struct ServeOptions: ParsableArguments {
             ServeOption(
                 "restore-phases", "Seconds created restore jobs spend PENDING,QUEUED,RUNNING.", given: \.restorePhases,
                 setting: \.atlas.restorePhases),
+            ServeOption(
+                "cluster-transitions",
+                "Seconds a cluster create, update or delete takes, per kind: flex=S,tenant=S,dedicated=S (0: instant).",
+                given: \.clusterTransitions, setting: \.atlas.clusterTransitions),
+            ServeOption(
+                "shared-tier-migration",
+                "When M2/M5 clusters become Flex clusters (origin migratedFromShared): off, YYYY-MM-DD or an instant.",
+                given: \.sharedTierMigration, setting: \.atlas.sharedTierMigration),
             ServeOption(
                 "max-connections", "Open connections beyond this are answered 503.", given: \.maxConnections,
                 setting: \.atlas.server.maxConnections),
