@@ -5,7 +5,8 @@ import Testing
 
 @Suite struct RateLimiterTests {
     static let start = Date(timeIntervalSince1970: 1_800_000_000)
-    static let path: Substring = "/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/flexClusters/FlexCluster0/backup/snapshots"
+    static let path: Substring =
+        "/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/flexClusters/FlexCluster0/backup/snapshots"
     static let documented = TokenBucket.Limits(capacity: 10, refillAmount: 5, refillPeriod: 60)
 
     @Test func aBucketStartsFullAndRefillsInStepsAtPeriodBoundaries() {
@@ -54,14 +55,17 @@ import Testing
         } throws: { error in
             guard case .api(let code, let parameters, let headers) = error as? AtlasFailure else { return false }
             let path = "api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/flexClusters/FlexCluster0/backup/snapshots"
-            let detail = "Rate limit exceeded for \(path). Please retry after 48 seconds. Request capacity: 1200. Refill rate: 500 per 60 seconds."
+            let detail =
+                "Rate limit exceeded for \(path). Please retry after 48 seconds. Request capacity: 1200. Refill rate: 500 per 60 seconds."
             return code == .rateLimitedTokenBucket
                 && parameters == [.string(path), .int(48), .int(1200), .int(500), .int(60)]
-                && code.body(parameters) == .object([
-                    "detail": .string(detail), "error": .int(429), "errorCode": .string("RATE_LIMITED_TOKEN_BUCKET"),
-                    "parameters": .array([.string(path), .int(48), .int(1200), .int(500), .int(60)]),
-                    "reason": .string("Too Many Requests"),
-                ])
+                && code.body(parameters)
+                    == .object([
+                        "detail": .string(detail), "error": .int(429),
+                        "errorCode": .string("RATE_LIMITED_TOKEN_BUCKET"),
+                        "parameters": .array([.string(path), .int(48), .int(1200), .int(500), .int(60)]),
+                        "reason": .string("Too Many Requests"),
+                    ])
                 && headers.map { "\($0): \($1)" }
                     == ["Retry-After: 48", "Ratelimit-Limit: 1200", "Ratelimit-Remaining: 0"]
         }
@@ -82,9 +86,13 @@ import Testing
         func names(_ headers: [(String, String)]) -> [String] { headers.map { "\($0): \($1)" } }
         #expect(names(RateLimiter.Reading.headers(for: reading, failure: nil)) == carried)
         #expect(
-            names(RateLimiter.Reading.headers(for: reading, failure: .api(.cannotUseNonFlexClusterInFlexAPI, .string("Cluster0"))))
+            names(
+                RateLimiter.Reading.headers(
+                    for: reading, failure: .api(.cannotUseNonFlexClusterInFlexAPI, .string("Cluster0"))))
                 == carried)
-        #expect(RateLimiter.Reading.headers(for: nil, failure: .api(.groupNotFound, .string("111111111111111111111111"))).isEmpty)
+        #expect(
+            RateLimiter.Reading.headers(for: nil, failure: .api(.groupNotFound, .string("111111111111111111111111")))
+                .isEmpty)
         #expect(RateLimiter.Reading.headers(for: nil, failure: .authenticationRequired(stale: false)).isEmpty)
         #expect(RateLimiter.Reading.headers(for: reading, failure: .methodNotAllowed(allowed: ["GET"])).isEmpty)
     }

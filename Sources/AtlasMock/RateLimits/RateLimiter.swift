@@ -28,7 +28,9 @@ final class RateLimiter: Sendable {
     /// Takes a token from `set`'s bucket for project `scope`. Nil when rate limits are off. Under `enforce`, an
     /// empty bucket throws Atlas's 429, whose `parameters` are the request path without its leading slash, the
     /// seconds to wait, the capacity, the refill amount and its period.
-    func charge(_ set: RateLimitedEndpointSet, scope: String, path: Substring, now: Date) throws(AtlasFailure) -> Reading? {
+    func charge(_ set: RateLimitedEndpointSet, scope: String, path: Substring, now: Date) throws(AtlasFailure)
+        -> Reading?
+    {
         if self.mode == .off { return nil }
         let limits = set.limits
         let outcome = self.buckets.withLock { buckets in
