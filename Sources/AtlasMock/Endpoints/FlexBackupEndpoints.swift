@@ -2,8 +2,11 @@
 /// cluster, including those migrated from M2/M5, over the same store, with Flex field names and no item links.
 enum FlexBackupEndpoints {
     static let prefix = "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup"
-    /// Project roles besides Project Owner that may restore or download Flex backups (inferred role name).
-    static let backupOperatorRoles = ["GROUP_BACKUP_MANAGER"]
+    /// Project roles besides Project Owner that may create a Flex restore job: the spec names Project Backup
+    /// Recovery Operator; Project Backup Manager is not named anywhere and kept as the broader backup role (inferred).
+    static let restoreRoles = ["GROUP_BACKUP_RECOVERY_OPERATOR", "GROUP_BACKUP_MANAGER"]
+    /// Likewise for a Flex download: the spec names Project Backup Export Operator.
+    static let downloadRoles = ["GROUP_BACKUP_EXPORT_OPERATOR", "GROUP_BACKUP_MANAGER"]
 
     static func register(in router: inout Router) {
         func operation(_ name: String, _ run: @escaping @Sendable (OperationContext) throws(AtlasFailure) -> OperationResult)
@@ -31,7 +34,7 @@ enum FlexBackupEndpoints {
     }
 
     static func createJob(_ context: OperationContext) throws(AtlasFailure) -> OperationResult {
-        let access = ProjectAccess.ownerOr(Self.backupOperatorRoles)
+        let access = ProjectAccess.ownerOr(Self.restoreRoles)
         let cluster = try context.flexCluster(in: try context.project(access: access))
         let body = try RequestBody(context.request.body, schema: .flexRestore)
         let job = try context.createRestoreJob(
@@ -52,7 +55,7 @@ enum FlexBackupEndpoints {
 
     /// `downloadFlexBackup`: answers with a `FlexBackupRestoreJob20241113` of delivery type `DOWNLOAD`.
     static func download(_ context: OperationContext) throws(AtlasFailure) -> OperationResult {
-        let cluster = try context.flexCluster(in: try context.project(access: .ownerOr(Self.backupOperatorRoles)))
+        let cluster = try context.flexCluster(in: try context.project(access: .ownerOr(Self.downloadRoles)))
         let body = try RequestBody(context.request.body, schema: .flexDownload)
         return .entity(try context.createDownloadJob(from: cluster, snapshotId: body["snapshotId"]!).flexJSON)
     }
