@@ -25,7 +25,8 @@ public final class AtlasMockServer: Sendable {
         configuration: AtlasConfiguration = AtlasConfiguration(), fixtures: Fixtures = .default,
         logger: Logger = Logger(label: "atlas-mock")
     ) {
-        self.atlas = FakeAtlas(configuration: configuration, fixtures: fixtures)
+        // Admin loads and resets leave the previous data as garbage; the server hands it back to the system.
+        self.atlas = FakeAtlas(configuration: configuration, fixtures: fixtures) { FreedMemory.returnToSystemSoon() }
         self.httpServer = HTTPServer(configuration: configuration.server, handler: self.atlas, logger: logger)
     }
 

@@ -64,7 +64,7 @@ import Testing
         #expect(atlas.store.dataset == AtlasDataset())
         #expect(await TestSupport.admin(atlas, .put, "/__admin/state", body: dump)?.head.status.code == 200)
         #expect(atlas.store.dataset == Fixtures.default.dataset.normalizedLikeTheStore)
-        #expect(atlas.admin.faults.rules == Fixtures.default.faults)
+        #expect(atlas.faults.rules == Fixtures.default.faults)
         #expect(TestSupport.text(await TestSupport.admin(atlas, .get, "/__admin/state")) == dump)
     }
 
@@ -74,14 +74,14 @@ import Testing
         _ = await TestSupport.admin(atlas, .put, "/__admin/state", body: "{}")
         _ = await TestSupport.admin(atlas, .delete, "/__admin/faults")
         _ = await TestSupport.admin(atlas, .put, "/__admin/clock", body: #"{"now":"2030-01-01T00:00:00Z","frozen":true}"#)
-        #expect(!atlas.admin.journal.entries.isEmpty)
+        #expect(!atlas.journal.entries.isEmpty)
         let nonceChallenge = atlas.respond(to: TestSupport.request(.get, TestSupport.restoresPath("Cluster0")))
         #expect(nonceChallenge.head.status.code == 401)
 
         #expect(await TestSupport.admin(atlas, .post, "/__admin/reset")?.head.status.code == 200)
         #expect(atlas.store.dataset == Fixtures.default.dataset.normalizedLikeTheStore)
-        #expect(atlas.admin.faults.rules == Fixtures.default.faults)
-        #expect(atlas.admin.journal.entries.isEmpty)
+        #expect(atlas.faults.rules == Fixtures.default.faults)
+        #expect(atlas.journal.entries.isEmpty)
         #expect(atlas.tokens.clientId(for: token) == nil)
         #expect(atlas.clock.currentMode == .running(offset: 0))
         let nonce = try #require(

@@ -96,7 +96,7 @@ enum TestData {
     ) -> FakeAtlas {
         var configuration = AtlasConfiguration()
         configure(&configuration)
-        return FakeAtlas(configuration: configuration, dataset: dataset(jobCount: jobCount))
+        return FakeAtlas(configuration: configuration, fixtures: Fixtures(dataset: dataset(jobCount: jobCount)))
     }
 }
 

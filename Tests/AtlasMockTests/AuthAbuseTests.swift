@@ -30,7 +30,7 @@ struct AuthAbuseTests {
             #"Digest realm="MMS Public API", domain="", nonce="[A-Za-z0-9+/]{32}", algorithm=MD5, qop="auth", stale="#
                 + (stale ? "true" : "false"))
         #expect(header.wholeMatch(of: shape) != nil, "\(header) \(comment.map { "\($0)" } ?? "")")
-        #expect(response.body == FakeAtlas.challengeBody, comment)
+        #expect(response.body == ResponseRenderer.challengeBody, comment)
         #expect(response.header("Content-Type") == "application/json", comment)
     }
 

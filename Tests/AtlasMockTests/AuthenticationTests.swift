@@ -47,7 +47,7 @@ struct AuthenticationTests {
         let response = TestData.atlas().sendDigest(self.path, user: "reader", password: "wrong")
         #expect(response.head.status.code == 401)
         #expect(response.header("WWW-Authenticate")?.hasSuffix("stale=false") == true)
-        #expect(response.body == FakeAtlas.challengeBody)
+        #expect(response.body == ResponseRenderer.challengeBody)
     }
 
     @Test func unknownUserGetsTheChallenge() {
@@ -108,7 +108,7 @@ struct AuthenticationTests {
         headers[.authorization] = authorization
         let response = TestData.atlas().send(self.path, headers: headers)
         #expect(response.head.status.code == 401)
-        #expect(response.body == FakeAtlas.challengeBody)
+        #expect(response.body == ResponseRenderer.challengeBody)
     }
 
     /// Found by `DigestFuzzer`: a quoted-pair let a control character (here NUL) into a parameter that a bare

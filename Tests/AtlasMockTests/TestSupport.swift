@@ -26,11 +26,7 @@ enum TestSupport {
     /// Sends the request through the full handler (admin dispatch, faults, journal) and waits for the reply.
     static func send(_ atlas: FakeAtlas, _ request: HTTPServerRequest) async -> HTTPServerReply {
         await withCheckedContinuation { continuation in
-            do {
-                try atlas.handle(request) { continuation.resume(returning: $0) }
-            } catch {
-                continuation.resume(returning: .response(atlas.responseForFailure(error, request: request)))
-            }
+            atlas.handle(request) { continuation.resume(returning: $0) }
         }
     }
 

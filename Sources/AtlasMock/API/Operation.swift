@@ -1,13 +1,81 @@
 import AtlasMockHTTP
 import FoundationEssentials
+import HTTPTypes
 
-/// One Atlas API operation: the versions it exists in, whether it is deprecated, and what it does.
-struct Operation: Sendable {
+/// One Atlas API operation as the route table declares it: where it lives, the versions it exists in, which of
+/// them are deprecated, how callers authenticate, and the function that runs it.
+struct Operation: Routable {
+    /// How a caller proves who they are before the operation runs.
+    enum Authentication: Sendable {
+        /// HTTP Digest with an API key, or a Bearer token (`AtlasPipeline.authenticate`).
+        case atlasCredentials
+        /// The operation checks credentials itself (the OAuth endpoints' Basic client credentials); the pipeline
+        /// skips authentication, version resolution and deprecation for it.
+        case ownCredentials
+    }
+
+    /// How a deprecated version announces itself (`Deprecation`/`Sunset`) and when it ends.
+    enum Deprecation: Sendable {
+        /// The shared-tier endpoints: dates from `AtlasConfiguration.deprecation` (`--sunset-date`).
+        case sharedTier
+        /// Fixed dates, as Atlas announced them for an operation's older versions.
+        case fixed(deprecation: Date, sunset: Date)
+    }
+
+    let method: HTTPRequest.Method
+    /// The path template, `{name}` segments capturing.
+    let path: String
     /// The legacy operationId, shown in the request journal.
     let name: String
     let versions: [APIVersion]
-    let deprecated: Bool
+    /// The deprecated versions among `versions`.
+    let deprecations: [APIVersion: Deprecation]
+    let authentication: Authentication
     let run: @Sendable (OperationContext) throws(AtlasFailure) -> OperationResult
+
+    init(
+        _ method: HTTPRequest.Method, _ path: String, _ name: String, versions: [APIVersion],
+        deprecations: [APIVersion: Deprecation] = [:], authentication: Authentication = .atlasCredentials,
+        run: @escaping @Sendable (OperationContext) throws(AtlasFailure) -> OperationResult
+    ) {
+        self.method = method
+        self.path = path
+        self.name = name
+        self.versions = versions
+        self.deprecations = deprecations
+        self.authentication = authentication
+        self.run = run
+    }
+
+    /// An operation deprecated in every version it has, like the shared-tier backup operations.
+    static func deprecated(
+        _ method: HTTPRequest.Method, _ path: String, _ name: String, versions: [APIVersion],
+        _ deprecation: Deprecation, run: @escaping @Sendable (OperationContext) throws(AtlasFailure) -> OperationResult
+    ) -> Operation {
+        Operation(
+            method, path, name, versions: versions,
+            deprecations: Dictionary(uniqueKeysWithValues: versions.map { ($0, deprecation) }), run: run)
+    }
+}
+
+/// What operations may use besides the request: the served data, the clock, OAuth tokens and the settings that
+/// shape operations. Never the server or the admin state.
+struct OperationServices: Sendable {
+    let store: AtlasStore
+    let clock: MockClock
+    let tokens: TokenRegistry
+    let settings: OperationSettings
+}
+
+/// The configuration operations read (the rest of `AtlasConfiguration` belongs to the pipeline and transport).
+struct OperationSettings: Sendable {
+    var authMode: AtlasConfiguration.AuthMode
+    var restorePhases: RestorePhaseDurations
+
+    init(_ configuration: AtlasConfiguration) {
+        self.authMode = configuration.authMode
+        self.restorePhases = configuration.restorePhases
+    }
 }
 
 /// What an operation sees of a request, already authenticated and version-resolved.
@@ -15,13 +83,19 @@ struct OperationContext {
     let request: HTTPServerRequest
     let parameters: [String: String]
     let query: QueryParameters
+    /// The caller; `Principal.unrestricted` for operations with their own credentials.
     let principal: Principal
+    /// The version that serves the request (the floor of the one asked for).
+    let version: APIVersion
     let now: Date
     /// `scheme://host[:port]` that links start with.
     let baseURL: String
     /// Jobs this request creates end `FAILED` instead of `COMPLETED` (a `failRestoreJobs` fault rule).
     let failsCreatedJobs: Bool
-    let atlas: FakeAtlas
+    let services: OperationServices
+
+    var store: AtlasStore { self.services.store }
+    var settings: OperationSettings { self.services.settings }
 
     /// The absolute URL of the request's path, for `self` links.
     var resourceURL: String { self.baseURL + self.request.path }
@@ -29,10 +103,27 @@ struct OperationContext {
     func parameter(_ name: String) -> String { self.parameters[name] ?? "" }
 }
 
-/// What an operation answers on success; `FakeAtlas` renders it (envelope, pretty, headers).
-enum OperationResult {
-    /// A single entity; `envelope=true` wraps it as `{"content": …, "status": 200}`.
-    case entity(JSONValue)
-    /// A list object (`links`, `results`, `totalCount`); `envelope=true` adds `"status": 200` to it.
-    case list([String: JSONValue])
+/// What an operation answers on success; the pipeline's render stage adds envelope, pretty and headers.
+struct OperationResult {
+    enum Body {
+        /// A single entity; `envelope=true` wraps it as `{"content": …, "status": <status>}`.
+        case entity(JSONValue)
+        /// A list object (`links`, `results`, `totalCount`); `envelope=true` adds `"status"` to it.
+        case list([String: JSONValue])
+        /// No body, but still the version's `Content-Type` (Atlas's 204s carry one).
+        case empty
+        /// A response the operation built whole (the OAuth endpoints, which answer outside Atlas's media types).
+        case response(HTTPServerResponse)
+    }
+
+    var body: Body
+    var status: HTTPResponse.Status = .ok
+
+    static func entity(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> OperationResult {
+        OperationResult(body: .entity(value), status: status)
+    }
+
+    static func list(_ members: [String: JSONValue]) -> OperationResult {
+        OperationResult(body: .list(members))
+    }
 }

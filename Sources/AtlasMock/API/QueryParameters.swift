@@ -3,6 +3,11 @@ struct QueryParameters: Sendable {
     /// Every pair in the order sent (for echoing into links).
     let pairs: [(name: String, value: String)]
 
+    /// No parameters.
+    init() {
+        self.pairs = []
+    }
+
     init(rawQuery: Substring?) throws(AtlasFailure) {
         var pairs: [(String, String)] = []
         for piece in (rawQuery ?? "").split(separator: "&", omittingEmptySubsequences: true) {

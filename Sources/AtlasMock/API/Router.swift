@@ -1,17 +1,27 @@
-/// Maps a method and path to an operation. Paths are matched segment by segment after percent-decoding;
+import FoundationEssentials
+import HTTPTypes
+
+/// What a router maps to: the Atlas API's operations and the admin API's routes.
+protocol Routable: Sendable {
+    var method: HTTPRequest.Method { get }
+    /// The path template; `{name}` segments capture.
+    var path: String { get }
+}
+
+/// Maps a method and path to a route. Paths are matched segment by segment after percent-decoding;
 /// `{name}` segments capture.
-struct Router: Sendable {
+struct Router<Route: Routable>: Sendable {
     enum Match {
-        case operation(Operation, parameters: [String: String])
-        /// The path exists, but not for this method.
-        case methodNotAllowed(allowed: [String])
+        case route(Route, parameters: [String: String])
+        /// The path exists, but not for this method; `routes` are the ones it has.
+        case methodNotAllowed(allowed: [String], routes: [Route])
         case notFound
     }
 
-    private struct Route: Sendable {
+    private struct Entry: Sendable {
         let method: String
         let segments: [Segment]
-        let operation: Operation
+        let route: Route
     }
 
     private enum Segment: Sendable {
@@ -20,23 +30,26 @@ struct Router: Sendable {
         case parameter(String)
     }
 
-    private var routes: [Route] = []
+    private var entries: [Entry] = []
     /// The most segments any route has.
     private var longestRoute = 0
 
-    mutating func add(_ method: String, _ template: String, _ operation: Operation) {
-        let segments = template.split(separator: "/").map { piece -> Segment in
-            piece.hasPrefix("{") && piece.hasSuffix("}")
-                ? .parameter(String(piece.dropFirst().dropLast())) : .literal(Array(piece.utf8))
+    init(_ routes: [Route]) {
+        for route in routes {
+            let segments = route.path.split(separator: "/").map { piece -> Segment in
+                piece.hasPrefix("{") && piece.hasSuffix("}")
+                    ? .parameter(String(piece.dropFirst().dropLast())) : .literal(Array(piece.utf8))
+            }
+            self.entries.append(Entry(method: route.method.rawValue, segments: segments, route: route))
+            self.longestRoute = max(self.longestRoute, segments.count)
         }
-        self.routes.append(Route(method: method, segments: segments, operation: operation))
-        self.longestRoute = max(self.longestRoute, segments.count)
     }
 
     /// Works on the path's bytes and makes a `String` only for the captured parameters of the route that matched:
     /// splitting into `Character`s and building a `String` per segment was 11% of a list request's CPU time, and
     /// scanning through `Substring.UTF8View` indices a further 5%.
-    func match(method: String, path: Substring) -> Match {
+    func match(method: HTTPRequest.Method, path: Substring) -> Match {
+        let method = method.rawValue
         var path = path
         // A native string's own UTF-8 storage: no copy.
         return path.withUTF8 { bytes in
@@ -73,25 +86,27 @@ struct Router: Sendable {
 
     private func match(method: String, bytes: UnsafeBufferPointer<UInt8>, segments: [Range<Int>]) -> Match {
         var allowed: [String] = []
-        for route in self.routes where route.segments.count == segments.count {
-            let matches = zip(route.segments, segments).allSatisfy { segment, range in
+        var routes: [Route] = []
+        for entry in self.entries where entry.segments.count == segments.count {
+            let matches = zip(entry.segments, segments).allSatisfy { segment, range in
                 switch segment {
                 case .literal(let literal): UnsafeBufferPointer(rebasing: bytes[range]).elementsEqual(literal)
                 case .parameter: !range.isEmpty
                 }
             }
             guard matches else { continue }
-            guard route.method == method else {
-                allowed.append(route.method)
+            guard entry.method == method else {
+                allowed.append(entry.method)
+                routes.append(entry.route)
                 continue
             }
-            var parameters = [String: String](minimumCapacity: route.segments.count)
-            for case (.parameter(let name), let range) in zip(route.segments, segments) {
+            var parameters = [String: String](minimumCapacity: entry.segments.count)
+            for case (.parameter(let name), let range) in zip(entry.segments, segments) {
                 parameters[name] = String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
             }
-            return .operation(route.operation, parameters: parameters)
+            return .route(entry.route, parameters: parameters)
         }
-        return allowed.isEmpty ? .notFound : .methodNotAllowed(allowed: allowed)
+        return allowed.isEmpty ? .notFound : .methodNotAllowed(allowed: allowed, routes: routes)
     }
 }
 
@@ -104,5 +119,3 @@ extension QueryParameters {
         return Self.percentDecode(text.replacing("+", with: "%2B")).map { $0[...] }
     }
 }
-
-import FoundationEssentials

@@ -1,3 +1,6 @@
+import AtlasMockHTTP
+import HTTPTypes
+
 /// Why an admin request failed. Admin errors are plain `{"error": "…"}` (plus `errors` for fixture problems),
 /// never Atlas-shaped, so they cannot be mistaken for the fake's Atlas answers.
 struct AdminFailure: Error {
@@ -19,5 +22,17 @@ struct AdminFailure: Error {
         return AdminFailure(
             status: 400, message: "\(what) rejected: \(count) error\(count == 1 ? "" : "s"); nothing was applied",
             errors: errors.errors.map(\.description))
+    }
+
+    /// The one place an admin failure becomes a response.
+    var response: HTTPServerResponse {
+        var response = HTTPServerResponse.adminJSON(
+            self.status,
+            .compactObject([
+                "error": .string(self.message),
+                "errors": self.errors.isEmpty ? nil : .array(self.errors.map { .string($0) }),
+            ]))
+        if !self.allow.isEmpty { response.head.headerFields[.allow] = self.allow.joined(separator: ", ") }
+        return response
     }
 }

@@ -19,7 +19,7 @@ public enum AtlasErrorParameter: Sendable, Equatable {
 }
 
 /// Every way a request can fail that Atlas answers with a documented payload. Thrown anywhere below the
-/// handler and turned into a response in exactly one place, `AtlasHandler.response(for:)`.
+/// handler and turned into a response in exactly one place, `ResponseRenderer.failure`.
 enum AtlasFailure: Error {
     /// An `ApiError` body from the catalog. `headers` are extra response headers (e.g. `Retry-After`).
     case api(AtlasErrorCode, [AtlasErrorParameter], headers: [(String, String)] = [])

@@ -3,7 +3,7 @@
 /// answer at once or later (e.g. after an injected delay) without blocking a thread.
 ///
 /// `reply` must be called exactly once. If the handler throws, the transport answers 500 instead
-/// (see `HTTPHandlerFailure`), and the connection stays usable.
+/// (`responseForFailure`), and the connection stays usable.
 public protocol HTTPHandler: Sendable {
     func handle(_ request: HTTPServerRequest, reply: @escaping @Sendable (HTTPServerReply) -> Void) throws
 

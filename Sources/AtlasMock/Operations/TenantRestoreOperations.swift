@@ -1,19 +1,5 @@
 /// The shared-tier (M2/M5) restore-job operations, API version 2023-01-01, deprecated in favour of Flex.
-enum TenantRestoreEndpoints {
-    static let prefix = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/tenant"
-
-    static func register(in router: inout Router) {
-        router.add("GET", prefix + "/restores", Self.operation("listSharedClusterBackupRestoreJobs", Self.list))
-        router.add("GET", prefix + "/restores/{restoreId}", Self.operation("getSharedClusterBackupRestoreJob", Self.get))
-        router.add("POST", prefix + "/restore", Self.operation("createSharedClusterBackupRestoreJob", Self.create))
-    }
-
-    static func operation(_ name: String, _ run: @escaping @Sendable (OperationContext) throws(AtlasFailure) -> OperationResult)
-        -> Operation
-    {
-        Operation(name: name, versions: [.v2023_01_01], deprecated: true, run: run)
-    }
-
+enum TenantRestoreOperations {
     /// `listSharedClusterBackupRestoreJobs`: a newest-first page of the cluster's jobs. The spec declares no
     /// paging parameters here, but Atlas answers with the paging envelope; atlas-mock honours them like other lists.
     static func list(_ context: OperationContext) throws(AtlasFailure) -> OperationResult {

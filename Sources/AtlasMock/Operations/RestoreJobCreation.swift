@@ -11,7 +11,7 @@ extension OperationContext {
     /// snapshot that failed has no data to restore.
     func restorableSnapshot(_ snapshotId: String, of cluster: Cluster) throws(AtlasFailure) -> TenantSnapshot {
         let key = ClusterKey(projectId: cluster.projectId, name: cluster.name)
-        guard let snapshot = self.atlas.store.read({ $0.snapshots[key]?.first { $0.id == snapshotId } }) else {
+        guard let snapshot = self.store.read({ $0.snapshots[key]?.first { $0.id == snapshotId } }) else {
             throw .api(.tenantSnapshotNotFound, .string(snapshotId), .string(cluster.name))
         }
         if snapshot.status == .failed { throw .api(.cannotStartRestoreJobForDeletedSnapshot, .string(snapshotId)) }
@@ -25,12 +25,12 @@ extension OperationContext {
     ) throws(AtlasFailure) -> RestoreJob {
         let snapshot = try self.restorableSnapshot(snapshotId, of: cluster)
         let targetProjectId = targetProjectId ?? cluster.projectId
-        guard let targetProject = self.atlas.store.read({ $0.projects[targetProjectId] }) else {
+        guard let targetProject = self.store.read({ $0.projects[targetProjectId] }) else {
             throw .api(.groupNotFound, .string(targetProjectId))
         }
         try self.principal.authorize(access, on: targetProject)
         let targetKey = ClusterKey(projectId: targetProjectId, name: targetName)
-        guard let target = self.atlas.store.read({ $0.clusters[targetKey] }) else {
+        guard let target = self.store.read({ $0.clusters[targetKey] }) else {
             throw .api(.clusterNotFound, .string(targetName), .string(targetProjectId))
         }
         if case .shared("M0") = target.kind { throw .api(.tenantRestoreDestinationUnavailable, .string(targetName)) }
@@ -40,7 +40,7 @@ extension OperationContext {
         job.targetProjectId = targetProjectId
         job.expirationDate = self.now.addingTimeInterval(Self.restoreExpiry)
         let now = self.now
-        return try self.atlas.store.write { state throws(AtlasFailure) -> RestoreJob in
+        return try self.store.write { state throws(AtlasFailure) -> RestoreJob in
             // Checked under the same lock as the insert, so two concurrent restores cannot both pass.
             let busy = state.restoreJobs.values.contains { jobs in
                 jobs.contains { existing in
@@ -67,7 +67,7 @@ extension OperationContext {
         job.snapshotUrl = "\(self.baseURL)/backup/download/\(job.id)/\(snapshot.id).tar.gz"
         let key = ClusterKey(projectId: cluster.projectId, name: cluster.name)
         let now = self.now
-        return try self.atlas.store.write { state throws(AtlasFailure) -> RestoreJob in
+        return try self.store.write { state throws(AtlasFailure) -> RestoreJob in
             let busy = (state.restoreJobs[key] ?? []).contains {
                 $0.snapshotId == snapshotId && $0.deliveryType == .download && $0.resolved(at: now).isInProgress
             }
@@ -79,7 +79,7 @@ extension OperationContext {
 
     private func newJob(from cluster: Cluster, snapshot: TenantSnapshot, delivery: DeliveryType) -> RestoreJob {
         let timeline = RestoreTimeline(
-            scheduled: self.now, durations: self.atlas.configuration.restorePhases,
+            scheduled: self.now, durations: self.settings.restorePhases,
             outcome: self.failsCreatedJobs ? .failed : .completed)
         return RestoreJob(
             id: Identifiers.makeObjectID(timestamp: Int(self.now.timeIntervalSince1970)), projectId: cluster.projectId,

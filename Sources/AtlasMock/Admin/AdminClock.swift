@@ -1,27 +1,33 @@
 import AtlasMockHTTP
 import FoundationEssentials
 
-/// `GET /__admin/clock` and `PUT /__admin/clock`: the mock clock that token and nonce expiry and the sunset
-/// switch read.
-extension FakeAtlas {
+/// `GET /__admin/clock` and `PUT /__admin/clock`: the mock clock that token and nonce expiry, job progress and
+/// the sunset switch read.
+struct AdminClock: Sendable {
+    let services: AdminServices
+
     private enum ClockField: Int, FixtureField {
         case advanceSeconds, frozen, now
         static let names = FixtureFieldNames(Self.self)
     }
 
-    func clockState() -> HTTPServerResponse {
+    func state(_ request: AdminRequest) -> HTTPServerResponse {
+        self.state
+    }
+
+    private var state: HTTPServerResponse {
+        let clock = self.services.clock
         let frozen: Bool
-        if case .frozen = self.clock.currentMode { frozen = true } else { frozen = false }
-        return Self.adminJSON(
-            200, .object(["now": .string(AtlasDate.format(self.clock.now())), "frozen": .bool(frozen)]))
+        if case .frozen = clock.currentMode { frozen = true } else { frozen = false }
+        return .adminJSON(200, .object(["now": .string(AtlasDate.format(clock.now())), "frozen": .bool(frozen)]))
     }
 
     /// Body members, all optional, applied in this order: `now` (an RFC 3339 instant to jump to), `frozen`
     /// (stop or restart time where it stands) and `advanceSeconds` (move by that many seconds, negative for back).
-    func setClock(_ body: [UInt8]) throws -> HTTPServerResponse {
+    func set(_ request: AdminRequest) throws(AdminFailure) -> HTTPServerResponse {
         let change: (now: Date?, frozen: Bool?, advance: Int?)
         do throws(FixtureErrors) {
-            change = try FixtureLoader.decode(json: body, source: "PUT /__admin/clock") { decoder, root in
+            change = try FixtureLoader.decode(json: request.body, source: "PUT /__admin/clock") { decoder, root in
                 guard let fields = decoder.fields(root, at: "$", as: ClockField.self) else { return (nil, nil, nil) }
                 return (
                     decoder.date(fields[.now], "$.now"), decoder.bool(fields[.frozen], "$.frozen"),
@@ -31,16 +37,17 @@ extension FakeAtlas {
         } catch {
             throw AdminFailure.rejected(error, what: "clock change")
         }
-        self.admin.operations.withLock { _ in
-            let instant = change.now ?? self.clock.now()
+        let clock = self.services.clock
+        self.services.operations.withLock { _ in
+            let instant = change.now ?? clock.now()
             var frozen = false
-            if case .frozen = self.clock.currentMode { frozen = true }
+            if case .frozen = clock.currentMode { frozen = true }
             frozen = change.frozen ?? frozen
             if change.now != nil || change.frozen != nil {
-                self.clock.set(frozen ? .frozen(instant) : .running(offset: instant.timeIntervalSinceNow))
+                clock.set(frozen ? .frozen(instant) : .running(offset: instant.timeIntervalSinceNow))
             }
-            if let seconds = change.advance { self.clock.advance(by: TimeInterval(seconds)) }
+            if let seconds = change.advance { clock.advance(by: TimeInterval(seconds)) }
         }
-        return self.clockState()
+        return self.state
     }
 }

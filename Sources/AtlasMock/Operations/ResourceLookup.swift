@@ -4,7 +4,7 @@ extension OperationContext {
     func project(access: ProjectAccess) throws(AtlasFailure) -> Project {
         let groupId = self.parameter("groupId")
         guard Identifiers.isObjectID(groupId) else { throw .api(.invalidGroupID, .string(groupId)) }
-        guard let project = self.atlas.store.read({ $0.projects[groupId] }) else {
+        guard let project = self.store.read({ $0.projects[groupId] }) else {
             throw .api(.groupNotFound, .string(groupId))
         }
         try self.principal.authorize(access, on: project)
@@ -30,7 +30,7 @@ extension OperationContext {
     func cluster(in project: Project, parameterName: String) throws(AtlasFailure) -> Cluster {
         let name = self.parameter(parameterName)
         guard Identifiers.isClusterName(name) else { throw .api(.invalidPathParameter, .string(parameterName)) }
-        guard let cluster = self.atlas.store.read({ $0.clusters[ClusterKey(projectId: project.id, name: name)] }) else {
+        guard let cluster = self.store.read({ $0.clusters[ClusterKey(projectId: project.id, name: name)] }) else {
             throw .api(.clusterNotFound, .string(name), .string(project.id))
         }
         return cluster

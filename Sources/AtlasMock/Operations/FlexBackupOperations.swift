@@ -1,26 +1,12 @@
 /// The Flex backup operations (API version 2024-11-13), which replace the tenant ones. They serve every Flex
 /// cluster, including those migrated from M2/M5, over the same store, with Flex field names and no item links.
-enum FlexBackupEndpoints {
-    static let prefix = "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup"
+enum FlexBackupOperations {
     /// Project roles besides Project Owner that may create a Flex restore job: the spec names Project Backup
     /// Recovery Operator; Project Backup Manager is not named anywhere and kept as the broader backup role (inferred).
     static let restoreRoles = ["GROUP_BACKUP_RECOVERY_OPERATOR", "GROUP_BACKUP_MANAGER"]
     /// Likewise for a Flex download: the spec names Project Backup Export Operator.
     static let downloadRoles = ["GROUP_BACKUP_EXPORT_OPERATOR", "GROUP_BACKUP_MANAGER"]
 
-    static func register(in router: inout Router) {
-        func operation(_ name: String, _ run: @escaping @Sendable (OperationContext) throws(AtlasFailure) -> OperationResult)
-            -> Operation
-        {
-            Operation(name: name, versions: [.v2024_11_13], deprecated: false, run: run)
-        }
-        router.add("GET", prefix + "/restoreJobs", operation("listFlexBackupRestoreJobs", Self.listJobs))
-        router.add("POST", prefix + "/restoreJobs", operation("createFlexBackupRestoreJob", Self.createJob))
-        router.add("GET", prefix + "/restoreJobs/{restoreJobId}", operation("getFlexBackupRestoreJob", Self.getJob))
-        router.add("GET", prefix + "/snapshots", operation("listFlexBackups", Self.listSnapshots))
-        router.add("GET", prefix + "/snapshots/{snapshotId}", operation("getFlexBackup", Self.getSnapshot))
-        router.add("POST", prefix + "/download", operation("downloadFlexBackup", Self.download))
-    }
 
     static func listJobs(_ context: OperationContext) throws(AtlasFailure) -> OperationResult {
         let cluster = try context.flexCluster(in: try context.project(access: .readOnly))

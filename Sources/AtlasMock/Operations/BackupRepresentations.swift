@@ -73,7 +73,7 @@ extension OperationContext {
     ) throws(AtlasFailure) -> OperationResult {
         let pagination = try Pagination(self.query)
         let key = ClusterKey(projectId: cluster.projectId, name: cluster.name)
-        let page = self.atlas.store.read {
+        let page = self.store.read {
             ($0[keyPath: items][key] ?? []).newestFirstPage(pageNumber: pagination.pageNum, itemsPerPage: pagination.itemsPerPage)
         }
         return .list([
@@ -89,7 +89,7 @@ extension OperationContext {
         let id = self.parameter(parameterName)
         guard Identifiers.isObjectID(id) else { throw .api(.invalidJobID, .string(id)) }
         let key = ClusterKey(projectId: cluster.projectId, name: cluster.name)
-        guard let job = self.atlas.store.read({ $0.restoreJobs[key]?.first { $0.id == id } }) else {
+        guard let job = self.store.read({ $0.restoreJobs[key]?.first { $0.id == id } }) else {
             throw .api(.tenantRestoreNotFound, .string(id), .string(cluster.name))
         }
         return job.resolved(at: self.now)
@@ -100,7 +100,7 @@ extension OperationContext {
         let id = self.parameter("snapshotId")
         guard Identifiers.isObjectID(id) else { throw .api(.invalidSnapshotID, .string(id)) }
         let key = ClusterKey(projectId: cluster.projectId, name: cluster.name)
-        guard let snapshot = self.atlas.store.read({ $0.snapshots[key]?.first { $0.id == id } }) else {
+        guard let snapshot = self.store.read({ $0.snapshots[key]?.first { $0.id == id } }) else {
             throw .api(.tenantSnapshotNotFound, .string(id), .string(cluster.name))
         }
         return snapshot

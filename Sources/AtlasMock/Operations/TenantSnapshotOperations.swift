@@ -1,12 +1,5 @@
 /// The shared-tier (M2/M5) snapshot operations, API version 2023-01-01, deprecated in favour of Flex.
-enum TenantSnapshotEndpoints {
-    static func register(in router: inout Router) {
-        let prefix = TenantRestoreEndpoints.prefix
-        router.add("GET", prefix + "/snapshots", TenantRestoreEndpoints.operation("listSharedClusterBackups", Self.list))
-        router.add("GET", prefix + "/snapshots/{snapshotId}", TenantRestoreEndpoints.operation("getSharedClusterBackup", Self.get))
-        router.add("POST", prefix + "/download", TenantRestoreEndpoints.operation("downloadSharedClusterBackup", Self.download))
-    }
-
+enum TenantSnapshotOperations {
     static func list(_ context: OperationContext) throws(AtlasFailure) -> OperationResult {
         let cluster = try context.tenantCluster(in: try context.project(access: .readOnly))
         return try context.listPage(of: \.snapshots, cluster: cluster) {

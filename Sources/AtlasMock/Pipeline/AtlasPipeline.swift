@@ -1,0 +1,170 @@
+import AtlasMockHTTP
+import FoundationEssentials
+import HTTPTypes
+
+/// The Atlas API, one request at a time, in named stages read top to bottom in `respond(to:)`:
+/// match the route, **authenticate** (credentials, then the caller's access list), the middleware (faults),
+/// **route** (404/405 once the caller is known), **resolve the version** from `Accept`, **check deprecation**
+/// (headers, and 410 after an enforced sunset), **run** the operation (or reuse a cached read), **render**.
+/// Every failure of any stage is rendered by `ResponseRenderer.failure`, the one place that happens.
+struct AtlasPipeline: Sendable {
+    let router: Router<Operation>
+    let authenticator: Authenticator
+    let middleware: [any AtlasMiddleware]
+    let services: OperationServices
+    let renderer: ResponseRenderer
+    let deprecation: DeprecationPolicy
+    /// Public base URL for links, or nil to derive it from the request's `Host`.
+    let baseURL: String?
+    let responses = ResponseCache()
+
+    func respond(to exchange: AtlasExchange) -> HTTPServerResponse {
+        let request = exchange.request
+        let match = self.router.match(method: Self.routingMethod(request), path: request.path)
+        if case .route(let operation, let parameters) = match, operation.authentication == .ownCredentials {
+            return self.runWithOwnCredentials(operation, parameters: parameters, exchange: exchange)
+        }
+        if case .methodNotAllowed(let allowed, let routes) = match,
+            routes.allSatisfy({ $0.authentication == .ownCredentials })
+        {
+            return self.renderer.failure(.methodNotAllowed(allowed: allowed), exchange: exchange)
+        }
+        do throws(AtlasFailure) {
+            let query = try self.parseQuery(exchange)
+            try self.authenticate(exchange)
+            return try self.throughMiddleware(exchange, from: 0) { exchange throws(AtlasFailure) in
+                let (operation, parameters) = try self.route(match, exchange: exchange)
+                let version = try self.resolveVersion(of: operation, exchange: exchange)
+                try self.checkDeprecation(of: operation, version: version, exchange: exchange)
+                return try self.run(operation, version: version, parameters: parameters, query: query, exchange: exchange)
+            }
+        } catch {
+            return self.renderer.failure(error, exchange: exchange)
+        }
+    }
+
+    // MARK: Stages
+
+    /// `pretty` first: it shapes every answer, errors included; a bad value fails later, with the other checks.
+    private func parseQuery(_ exchange: AtlasExchange) throws(AtlasFailure) -> QueryParameters {
+        let query = try QueryParameters(rawQuery: exchange.request.rawQuery)
+        exchange.style = (try? query.bool("pretty", default: false)) == true ? .pretty : .compact
+        return query
+    }
+
+    private func authenticate(_ exchange: AtlasExchange) throws(AtlasFailure) {
+        let head = exchange.request.head
+        let principal = try self.authenticator.authenticate(
+            method: head.method.rawValue, target: exchange.request.target,
+            authorization: head.headerFields.value(of: .authorization))
+        try principal.checkAccessList(exchange.request.remoteAddress)
+        exchange.principal = principal
+    }
+
+    private func throughMiddleware(
+        _ exchange: AtlasExchange, from index: Int,
+        _ last: (AtlasExchange) throws(AtlasFailure) -> HTTPServerResponse
+    ) throws(AtlasFailure) -> HTTPServerResponse {
+        guard index < self.middleware.count else { return try last(exchange) }
+        return try self.middleware[index].respond(to: exchange) { exchange throws(AtlasFailure) in
+            try self.throughMiddleware(exchange, from: index + 1, last)
+        }
+    }
+
+    private func route(_ match: Router<Operation>.Match, exchange: AtlasExchange) throws(AtlasFailure)
+        -> (Operation, [String: String])
+    {
+        switch match {
+        case .route(let operation, let parameters):
+            exchange.operation = operation.name
+            return (operation, parameters)
+        case .methodNotAllowed(let allowed, _): throw .methodNotAllowed(allowed: allowed)
+        case .notFound: throw .api(.resourceNotFound, .string(String(exchange.request.path)))
+        }
+    }
+
+    private func resolveVersion(of operation: Operation, exchange: AtlasExchange) throws(AtlasFailure) -> APIVersion {
+        try APIVersion.resolve(
+            APIVersion.requested(byAccept: exchange.request.head.headerFields.value(of: .accept)),
+            available: operation.versions)
+    }
+
+    private func checkDeprecation(of operation: Operation, version: APIVersion, exchange: AtlasExchange)
+        throws(AtlasFailure)
+    {
+        guard let deprecation = operation.deprecations[version] else { return }
+        let policy: DeprecationPolicy
+        switch deprecation {
+        case .sharedTier: policy = self.deprecation
+        case .fixed(let deprecated, let sunset):
+            policy = DeprecationPolicy(deprecation: deprecated, sunset: sunset, enforceSunset: self.deprecation.enforceSunset)
+        }
+        exchange.extraHeaders += policy.headers
+        try policy.checkAvailable(version: version, path: exchange.request.path, now: self.services.clock.now())
+    }
+
+    private func run(
+        _ operation: Operation, version: APIVersion, parameters: [String: String], query: QueryParameters,
+        exchange: AtlasExchange
+    ) throws(AtlasFailure) -> HTTPServerResponse {
+        let envelope = try query.bool("envelope", default: false)
+        _ = try query.bool("pretty", default: false)
+        let request = exchange.request
+        let now = self.services.clock.now()
+        let baseURL = self.baseURL(for: request)
+        let principal = exchange.principal ?? .unrestricted
+        let cacheKey = self.cacheKey(for: request, principal: principal, version: version, baseURL: baseURL, now: now)
+        if let cacheKey, let cached = self.responses.response(for: cacheKey) { return cached }
+        let context = OperationContext(
+            request: request, parameters: parameters, query: query, principal: principal, version: version, now: now,
+            baseURL: baseURL, failsCreatedJobs: exchange.failsCreatedJobs, services: self.services)
+        let result = try operation.run(context)
+        let response = self.renderer.success(result, version: version, envelope: envelope, exchange: exchange)
+        if let cacheKey, response.head.status == .ok { self.responses.store(response, for: cacheKey) }
+        return response
+    }
+
+    /// The OAuth endpoints: no Atlas credentials, versions or deprecation, and errors in OAuth's shape.
+    private func runWithOwnCredentials(_ operation: Operation, parameters: [String: String], exchange: AtlasExchange)
+        -> HTTPServerResponse
+    {
+        exchange.operation = operation.name
+        let request = exchange.request
+        let context = OperationContext(
+            request: request, parameters: parameters, query: QueryParameters(), principal: .unrestricted,
+            version: operation.versions[0], now: self.services.clock.now(), baseURL: self.baseURL(for: request),
+            failsCreatedJobs: false, services: self.services)
+        do throws(AtlasFailure) {
+            let result = try operation.run(context)
+            return self.renderer.success(result, version: context.version, envelope: false, exchange: exchange)
+        } catch {
+            return self.renderer.failure(error, exchange: exchange)
+        }
+    }
+
+    // MARK: Helpers
+
+    /// HEAD is answered like GET; the transport drops the body.
+    private static func routingMethod(_ request: HTTPServerRequest) -> HTTPRequest.Method {
+        request.head.method == .head ? .get : request.head.method
+    }
+
+    /// Where a read's answer may be reused (see `ResponseCache`); nil for writes, and while some job's status
+    /// still moves with the clock.
+    private func cacheKey(
+        for request: HTTPServerRequest, principal: Principal, version: APIVersion, baseURL: String, now: Date
+    ) -> ResponseCache.Key? {
+        guard request.head.method == .get || request.head.method == .head else { return nil }
+        let stamp = self.services.store.stamp
+        guard now >= stamp.settledAt else { return nil }
+        return ResponseCache.Key(
+            generation: stamp.generation, principal: principal.name, target: request.target, version: version,
+            baseURL: baseURL)
+    }
+
+    /// Links start with `--base-url` when set, else with the address the client used (`Host`/`:authority`).
+    private func baseURL(for request: HTTPServerRequest) -> String {
+        if let base = self.baseURL { return base }
+        return "http://" + (request.head.authority ?? "localhost")
+    }
+}
