@@ -21,7 +21,7 @@ import Testing
         }
         var configuration = AtlasConfiguration()
         configuration.clock = .frozen(TestData.now)
-        return FakeAtlas(configuration: configuration, dataset: dataset)
+        return FakeAtlas(configuration: configuration, fixtures: Fixtures(dataset: dataset))
     }
 
     static func post(_ atlas: FakeAtlas, _ path: String, _ body: String, as user: String, flex: Bool = true) -> Int {
