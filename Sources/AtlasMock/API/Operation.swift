@@ -31,11 +31,14 @@ struct Operation: Routable {
     /// The deprecated versions among `versions`.
     let deprecations: [APIVersion: Deprecation]
     let authentication: Authentication
+    /// The token bucket set requests are metered in, per project (`{groupId}`); nil for unmetered operations.
+    let rateLimit: RateLimitedEndpointSet?
     let run: @Sendable (OperationContext) throws(AtlasFailure) -> OperationResult
 
     init(
         _ method: HTTPRequest.Method, _ path: String, _ name: String, versions: [APIVersion],
         deprecations: [APIVersion: Deprecation] = [:], authentication: Authentication = .atlasCredentials,
+        rateLimit: RateLimitedEndpointSet? = nil,
         run: @escaping @Sendable (OperationContext) throws(AtlasFailure) -> OperationResult
     ) {
         self.method = method
@@ -44,17 +47,20 @@ struct Operation: Routable {
         self.versions = versions
         self.deprecations = deprecations
         self.authentication = authentication
+        self.rateLimit = rateLimit
         self.run = run
     }
 
     /// An operation deprecated in every version it has, like the shared-tier backup operations.
     static func deprecated(
         _ method: HTTPRequest.Method, _ path: String, _ name: String, versions: [APIVersion],
-        _ deprecation: Deprecation, run: @escaping @Sendable (OperationContext) throws(AtlasFailure) -> OperationResult
+        _ deprecation: Deprecation, rateLimit: RateLimitedEndpointSet? = nil,
+        run: @escaping @Sendable (OperationContext) throws(AtlasFailure) -> OperationResult
     ) -> Operation {
         Operation(
             method, path, name, versions: versions,
-            deprecations: Dictionary(uniqueKeysWithValues: versions.map { ($0, deprecation) }), run: run)
+            deprecations: Dictionary(uniqueKeysWithValues: versions.map { ($0, deprecation) }), rateLimit: rateLimit,
+            run: run)
     }
 }
 
