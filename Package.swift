@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "atlas-mock",
-    platforms: [.macOS(.v15)],
+    // Linux only: the transport is built on epoll and glibc (Sources/CEpoll, Sources/CGlibcMalloc).
     products: [
         .executable(name: "atlas-mock", targets: ["atlas-mock"]),
         // Lets a Swift test suite start the fake in-process (see README, "Embedding").
@@ -28,7 +28,7 @@ let package = Package(
             name: "AtlasMockHTTP",
             dependencies: [
                 "CNghttp2",
-                .target(name: "CGlibcMalloc", condition: .when(platforms: [.linux])),
+                "CGlibcMalloc",
                 "CEpoll",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),

@@ -22,22 +22,8 @@ struct APIVersion: Comparable, Hashable, Sendable, CustomStringConvertible {
 
     /// Parses `YYYY-MM-DD` with a real calendar date.
     init?(date bytes: UnsafeBufferPointer<UInt8>) {
-        guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return nil }
-        func number(_ range: Range<Int>) -> Int? {
-            var value = 0
-            for byte in bytes[range] {
-                guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
-                value = value * 10 + Int(byte - UInt8(ascii: "0"))
-            }
-            return value
-        }
-        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
-            (1...12).contains(month), day >= 1
-        else { return nil }
-        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
-        let lengths = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-        guard day <= lengths[month - 1] else { return nil }
-        self.init(year: year, month: month, day: day)
+        guard let date = CivilCalendar.parseDate(bytes) else { return nil }
+        self.init(year: date.year, month: date.month, day: date.day)
     }
 
     private init(year: Int, month: Int, day: Int) {
@@ -87,4 +73,3 @@ struct APIVersion: Comparable, Hashable, Sendable, CustomStringConvertible {
     }
 }
 
-import FoundationEssentials

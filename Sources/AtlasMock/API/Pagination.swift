@@ -36,3 +36,54 @@ struct Pagination: Sendable {
         return .array(links)
     }
 }
+
+extension OperationContext {
+    /// A page of any list as Atlas's list object (`links`, `results`, `totalCount`): `page` cuts the page the
+    /// query asks for (typically inside a store read, so only the page is copied out), `render` shows each item.
+    func list<Item>(_ page: (Pagination) -> Page<Item>, render: (Item) -> JSONValue) throws(AtlasFailure)
+        -> OperationResult
+    {
+        let pagination = try Pagination(self.query)
+        let page = page(pagination)
+        return .list([
+            "links": pagination.links(resourceURL: self.resourceURL, query: self.query, totalCount: page.totalCount),
+            "results": .array(page.items.map(render)),
+            // Atlas still sends `totalCount` (as 0) when `includeCount=false`.
+            "totalCount": .int(pagination.includeCount ? page.totalCount : 0),
+        ])
+    }
+
+    /// A newest-first page of one cluster's jobs or snapshots, which the store keeps in ascending id order.
+    func listPage<Item>(
+        of items: KeyPath<AtlasState, [ClusterKey: [Item]]> & Sendable, cluster: Cluster, render: (Item) -> JSONValue
+    ) throws(AtlasFailure) -> OperationResult {
+        let key = ClusterKey(projectId: cluster.projectId, name: cluster.name)
+        return try self.list({ pagination in
+            self.store.read { ($0[keyPath: items][key] ?? []).newestFirstPage(pagination) }
+        }, render: render)
+    }
+}
+
+/// One page of a listing, and how many items the whole list has.
+struct Page<Element> {
+    var items: [Element]
+    var totalCount: Int
+}
+
+extension Array {
+    /// The page `pagination` asks for of this ascending array read newest first.
+    func newestFirstPage(_ pagination: Pagination) -> Page<Element> {
+        let (skip, overflow) = (pagination.pageNum - 1).multipliedReportingOverflow(by: pagination.itemsPerPage)
+        guard !overflow, skip < self.count else { return Page(items: [], totalCount: self.count) }
+        let upper = self.count - skip
+        let lower = Swift.max(0, upper - pagination.itemsPerPage)
+        return Page(items: self[lower..<upper].reversed(), totalCount: self.count)
+    }
+
+    /// The page `pagination` asks for of this array in its own order.
+    func page(_ pagination: Pagination) -> Page<Element> {
+        let (skip, overflow) = (pagination.pageNum - 1).multipliedReportingOverflow(by: pagination.itemsPerPage)
+        guard !overflow, skip < self.count else { return Page(items: [], totalCount: self.count) }
+        return Page(items: Array(self[skip..<Swift.min(self.count, skip + pagination.itemsPerPage)]), totalCount: self.count)
+    }
+}

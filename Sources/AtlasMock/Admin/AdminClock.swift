@@ -6,9 +6,21 @@ import FoundationEssentials
 struct AdminClock: Sendable {
     let services: AdminServices
 
-    private enum ClockField: Int, FixtureField {
-        case advanceSeconds, frozen, now
-        static let names = FixtureFieldNames(Self.self)
+    /// The body of `PUT /__admin/clock`.
+    private struct Change: Sendable {
+        var now: Date?
+        var frozen: Bool?
+        var advanceSeconds: Int?
+
+        static let schema = ResourceSchema<Change>(
+            "clock change", blank: { Change() },
+            fields: [
+                .optional("now", \.now, .date, "an RFC 3339 instant to jump to"),
+                .optional("frozen", \.frozen, .bool, "stop or restart time where it stands"),
+                .optional(
+                    "advanceSeconds", \.advanceSeconds, .integer(in: -3_153_600_000...3_153_600_000),
+                    "move by that many seconds, negative for back"),
+            ])
     }
 
     func state(_ request: AdminRequest) -> HTTPServerResponse {
@@ -25,14 +37,10 @@ struct AdminClock: Sendable {
     /// Body members, all optional, applied in this order: `now` (an RFC 3339 instant to jump to), `frozen`
     /// (stop or restart time where it stands) and `advanceSeconds` (move by that many seconds, negative for back).
     func set(_ request: AdminRequest) throws(AdminFailure) -> HTTPServerResponse {
-        let change: (now: Date?, frozen: Bool?, advance: Int?)
+        let change: Change
         do throws(FixtureErrors) {
-            change = try FixtureLoader.decode(json: request.body, source: "PUT /__admin/clock") { decoder, root in
-                guard let fields = decoder.fields(root, at: "$", as: ClockField.self) else { return (nil, nil, nil) }
-                return (
-                    decoder.date(fields[.now], "$.now"), decoder.bool(fields[.frozen], "$.frozen"),
-                    decoder.integer(fields[.advanceSeconds], "$.advanceSeconds", in: -3_153_600_000...3_153_600_000)
-                )
+            change = try FixtureLoader.decode(json: request.body, source: "PUT /__admin/clock") { reader, diagnostics throws(JSONSyntaxError) in
+                try Change.schema.decode(&reader, at: "$", &diagnostics) ?? Change()
             }
         } catch {
             throw AdminFailure.rejected(error, what: "clock change")
@@ -46,7 +54,7 @@ struct AdminClock: Sendable {
             if change.now != nil || change.frozen != nil {
                 clock.set(frozen ? .frozen(instant) : .running(offset: instant.timeIntervalSinceNow))
             }
-            if let seconds = change.advance { clock.advance(by: TimeInterval(seconds)) }
+            if let seconds = change.advanceSeconds { clock.advance(by: TimeInterval(seconds)) }
         }
         return self.state
     }

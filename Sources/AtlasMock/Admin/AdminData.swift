@@ -57,7 +57,7 @@ struct AdminData: Sendable {
         let now = self.services.clock.now()
         dataset.restoreJobs = dataset.restoreJobs.map { $0.resolved(at: now) }
         let fixtures = Fixtures(dataset: dataset, faults: self.services.faults.rules)
-        return .adminJSON(200, FixtureEncoder.encode(fixtures), style: pretty ? .pretty : .compact)
+        return .adminJSON(200, fixtures.json, style: pretty ? .pretty : .compact)
     }
 
     /// `PUT /__admin/state`: replaces all data and fault rules with the body (`{}` empties the fake). A reset

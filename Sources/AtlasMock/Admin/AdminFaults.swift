@@ -5,7 +5,7 @@ struct AdminFaults: Sendable {
     let faults: FaultInjector
 
     func list(_ request: AdminRequest) -> HTTPServerResponse {
-        .adminJSON(200, .object(["faults": .array(self.faults.rules.map(FixtureEncoder.fault))]))
+        .adminJSON(200, .object(["faults": .array(self.faults.rules.map(\.json))]))
     }
 
     /// Adds one rule (an object) or several (an array), validated like fixture faults; answers them with ids.
@@ -19,7 +19,7 @@ struct AdminFaults: Sendable {
         guard let added = self.faults.add(rules) else {
             throw AdminFailure(status: 409, message: "a fault with that id already exists; DELETE it first")
         }
-        return .adminJSON(201, .object(["faults": .array(added.map(FixtureEncoder.fault))]))
+        return .adminJSON(201, .object(["faults": .array(added.map(\.json))]))
     }
 
     func removeAll(_ request: AdminRequest) -> HTTPServerResponse {

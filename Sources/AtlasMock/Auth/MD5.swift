@@ -1,3 +1,5 @@
+import Glibc
+
 /// MD5 (RFC 1321), needed only because HTTP Digest with `algorithm=MD5` (what Atlas offers) is built on it.
 /// Foundation on Linux has no MD5, and a crypto package would be a large dependency for one function.
 enum MD5 {
@@ -58,9 +60,3 @@ enum MD5 {
     /// floor(abs(sin(i + 1)) × 2^32), as RFC 1321 tabulates.
     private static let constants: [UInt32] = (0..<64).map { UInt32(truncatingIfNeeded: Int64(abs(sin(Double($0 + 1))) * 4_294_967_296)) }
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif

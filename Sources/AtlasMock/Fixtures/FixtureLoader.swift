@@ -56,9 +56,10 @@ public enum FixtureLoader {
         var errors: [FixtureError] = []
         var documents: [FixtureDocument] = []
         for (source, json) in sources {
-            let (document, documentErrors) = Self.decodeCollecting(json: json, source: source) { decoder, root in
-                decoder.decodeRoot(root)
-                return decoder.document
+            let (document, documentErrors) = Self.decodeCollecting(json: json, source: source) { reader, diagnostics throws(JSONSyntaxError) in
+                try Self.isListResponse(reader)
+                    ? FixtureDocument.listResponseSchema.decode(&reader, at: "$", &diagnostics)
+                    : FixtureDocument.schema.decode(&reader, at: "$", &diagnostics)
             }
             errors += documentErrors
             if let document { documents.append(document) }
@@ -72,9 +73,22 @@ public enum FixtureLoader {
         return merged
     }
 
-    private static func syntaxError(
-        _ failure: FixtureJSONParser.Failure, source: String, bytes: UnsafeBufferPointer<UInt8>
-    ) -> FixtureError {
+    /// Whether the document is an object with a `results` member (an Atlas list response), found by stepping
+    /// over the top-level values without decoding them.
+    private static func isListResponse(_ reader: JSONReader) throws(JSONSyntaxError) -> Bool {
+        var reader = reader
+        guard try reader.kind() == .object else { return false }
+        var found = false
+        try reader.readObject { reader, key throws(JSONSyntaxError) in
+            if reader.text(key, equals: Array("results".utf8)) { found = true }
+            try reader.skipValue()
+        }
+        return found
+    }
+
+    private static func syntaxError(_ failure: JSONSyntaxError, source: String, bytes: UnsafeBufferPointer<UInt8>)
+        -> FixtureError
+    {
         var line = 1
         var lineStart = 0
         for index in 0..<min(failure.offset, bytes.count) where bytes[index] == UInt8(ascii: "\n") {
@@ -91,39 +105,41 @@ extension FixtureLoader {
     /// Decodes a `POST /__admin/faults` body: one rule object, or an array of them. Errors use paths like
     /// `$[1].errorCode`.
     static func faultRules(json: [UInt8], source: String) throws(FixtureErrors) -> [FaultRule] {
-        try Self.decode(json: json, source: source) { decoder, root in
-            if case .array = root {
-                decoder.each(root, "$") { $0.fault($1, $2) }
-            } else {
-                decoder.fault(root, "$")
+        try Self.decode(json: json, source: source) { reader, diagnostics throws(JSONSyntaxError) in
+            if try reader.kind() == .array {
+                let codec = FieldCodec<[Located<FaultRule.Declaration>]>.located(FaultRule.schema, type: "array")
+                return try codec.decode(&reader, &diagnostics, "$")?.compactMap(\.record.rule) ?? []
             }
-            return decoder.document.faults.map(\.0)
+            return try FaultRule.schema.decode(&reader, at: "$", &diagnostics)?.rule.map { [$0] } ?? []
         }
     }
 
-    /// Parses `json` and runs `body` with a decoder over it; throws every error `body` reported.
+    /// Parses `json` with `body` reading from it; throws every error `body` reported.
     static func decode<Result>(
-        json: [UInt8], source: String, _ body: (inout FixtureDecoder, FixtureJSON) -> Result
+        json: [UInt8], source: String,
+        _ body: (inout JSONReader, inout FixtureDiagnostics) throws(JSONSyntaxError) -> Result
     ) throws(FixtureErrors) -> Result {
         let (result, errors) = Self.decodeCollecting(json: json, source: source, body)
         guard let result, errors.isEmpty else { throw FixtureErrors(errors) }
         return result
     }
 
-    /// Like `decode`, but returns what was decoded along with the errors; the result is nil only for invalid JSON.
+    /// Like `decode`, but returns what was decoded along with the errors. Invalid JSON is the only error then:
+    /// value errors found before the syntax error are dropped, since what follows it cannot be read.
     static func decodeCollecting<Result>(
-        json: [UInt8], source: String, _ body: (inout FixtureDecoder, FixtureJSON) -> Result
+        json: [UInt8], source: String,
+        _ body: (inout JSONReader, inout FixtureDiagnostics) throws(JSONSyntaxError) -> Result?
     ) -> (Result?, [FixtureError]) {
         json.withUnsafeBufferPointer { bytes in
-            let root: FixtureJSON
-            do throws(FixtureJSONParser.Failure) {
-                root = try FixtureJSONParser.parse(bytes)
+            var diagnostics = FixtureDiagnostics(source: source)
+            do throws(JSONSyntaxError) {
+                var reader = try JSONReader(bytes)
+                let result = try body(&reader, &diagnostics)
+                try reader.end()
+                return (result, diagnostics.errors)
             } catch {
                 return (nil, [Self.syntaxError(error, source: source, bytes: bytes)])
             }
-            var decoder = FixtureDecoder(source: source, bytes: bytes)
-            let result = body(&decoder, root)
-            return (result, decoder.errors)
         }
     }
 }

@@ -8,6 +8,8 @@ struct FixtureValidator {
 
     /// `base` plus the documents' records, or nil (with `errors` set) when anything is wrong.
     mutating func merge(_ documents: [FixtureDocument], onto base: Fixtures) -> Fixtures? {
+        // Snapshots and faults are derived views of their documents: worked out once here.
+        let documents = documents.map(Resolved.init)
         var organizations = Definitions()
         var projects = Definitions()
         var projectOrg: [String: String] = [:]
@@ -32,44 +34,44 @@ struct FixtureValidator {
 
         // Definitions first, across all documents, so references may point forwards or into other files.
         for document in documents {
-            for (organization, location) in document.organizations {
+            for (organization, location) in document.organizations.pairs() {
                 self.define(organization.id, "organization id", at: location, "id", in: &organizations)
             }
-            for (project, location) in document.projects {
+            for (project, location) in document.projects.pairs() {
                 self.define(project.id, "project id", at: location, "id", in: &projects)
                 projectOrg[project.id] = projectOrg[project.id] ?? project.orgId
             }
-            for (cluster, location) in document.clusters {
+            for (cluster, location) in document.clusters.pairs() {
                 self.define(
                     Self.key(cluster.projectId, cluster.name), "cluster \"\(cluster.name)\" in project \(cluster.projectId)",
                     at: location, "name", in: &clusters)
             }
-            for (snapshot, location) in document.snapshots {
+            for (snapshot, location) in document.snapshots.pairs() {
                 self.define(snapshot.id, "snapshot id", at: location, "id", in: &snapshots)
             }
-            for (job, location) in document.restoreJobs {
+            for (job, location) in document.tenantRestoreJobs.pairs() {
                 self.define(job.id, "restore job id", at: location, "id", in: &jobs)
             }
-            for (key, location) in document.apiKeys {
+            for (key, location) in document.apiKeys.pairs() {
                 self.define(key.publicKey, "API key", at: location, "publicKey", in: &keys)
             }
-            for (account, location) in document.serviceAccounts {
+            for (account, location) in document.serviceAccounts.pairs() {
                 self.define(account.clientId, "service account", at: location, "clientId", in: &accounts)
             }
-            for (fault, location) in document.faults where !fault.id.isEmpty {
+            for (fault, location) in document.faults.pairs() where !fault.id.isEmpty {
                 self.define(fault.id, "fault id", at: location, "id", in: &faults)
             }
         }
 
         for document in documents {
-            for (project, location) in document.projects where organizations[project.orgId] == nil {
+            for (project, location) in document.projects.pairs() where organizations[project.orgId] == nil {
                 self.errors.append(location.error("orgId", "organization \"\(project.orgId)\" does not exist"))
             }
-            for (cluster, location) in document.clusters where projects[cluster.projectId] == nil {
+            for (cluster, location) in document.clusters.pairs() where projects[cluster.projectId] == nil {
                 self.errors.append(location.error("projectId", "project \"\(cluster.projectId)\" does not exist"))
             }
             var reportedGroups: Set<String> = []
-            for (snapshot, location) in document.snapshots
+            for (snapshot, location) in document.snapshots.pairs()
             where clusters[Self.key(snapshot.projectId, snapshot.clusterName)] == nil {
                 // Snapshots name their cluster through their group: report once, at the group.
                 let group = location.path.firstRange(of: ".snapshots[").map { String(location.path[..<$0.lowerBound]) }
@@ -79,13 +81,13 @@ struct FixtureValidator {
                     FixtureLocation(source: location.source, path: group).error(
                         "clusterName", self.missingCluster(snapshot.clusterName, snapshot.projectId, projects)))
             }
-            for (job, location) in document.restoreJobs where clusters[Self.key(job.projectId, job.clusterName)] == nil {
+            for (job, location) in document.tenantRestoreJobs.pairs() where clusters[Self.key(job.projectId, job.clusterName)] == nil {
                 self.errors.append(location.error("clusterName", self.missingCluster(job.clusterName, job.projectId, projects)))
             }
-            for (key, location) in document.apiKeys {
+            for (key, location) in document.apiKeys.pairs() {
                 self.checkCredential(orgId: key.orgId, roles: key.roles, at: location, organizations, projectOrg)
             }
-            for (account, location) in document.serviceAccounts {
+            for (account, location) in document.serviceAccounts.pairs() {
                 self.checkCredential(orgId: account.orgId, roles: account.roles, at: location, organizations, projectOrg)
             }
         }
@@ -93,14 +95,14 @@ struct FixtureValidator {
 
         var merged = base
         for document in documents {
-            merged.dataset.organizations += document.organizations.map(\.0)
-            merged.dataset.projects += document.projects.map(\.0)
-            merged.dataset.clusters += document.clusters.map(\.0)
-            merged.dataset.snapshots += document.snapshots.map(\.0)
-            merged.dataset.restoreJobs += document.restoreJobs.map(\.0)
-            merged.dataset.apiKeys += document.apiKeys.map(\.0)
-            merged.dataset.serviceAccounts += document.serviceAccounts.map(\.0)
-            merged.faults += document.faults.map(\.0)
+            merged.dataset.organizations += document.organizations.map(\.record)
+            merged.dataset.projects += document.projects.map(\.record)
+            merged.dataset.clusters += document.clusters.map(\.record)
+            merged.dataset.snapshots += document.snapshots.map(\.record)
+            merged.dataset.restoreJobs += document.tenantRestoreJobs.map(\.record)
+            merged.dataset.apiKeys += document.apiKeys.map(\.record)
+            merged.dataset.serviceAccounts += document.serviceAccounts.map(\.record)
+            merged.faults += document.faults.map(\.record)
         }
         return merged
     }
@@ -142,5 +144,35 @@ struct FixtureValidator {
                     location.error("roles", "project \"\(projectId)\" belongs to another organization (\(owner))"))
             }
         }
+    }
+
+    /// A document with its snapshots flattened and its faults built once.
+    private struct Resolved {
+        var organizations: [Located<Organization>]
+        var projects: [Located<Project>]
+        var clusters: [Located<Cluster>]
+        var tenantRestoreJobs: [Located<RestoreJob>]
+        var snapshots: [Located<TenantSnapshot>]
+        var apiKeys: [Located<APIKey>]
+        var serviceAccounts: [Located<ServiceAccount>]
+        var faults: [Located<FaultRule>]
+
+        init(_ document: FixtureDocument) {
+            self.organizations = document.organizations
+            self.projects = document.projects
+            self.clusters = document.clusters
+            self.tenantRestoreJobs = document.tenantRestoreJobs
+            self.snapshots = document.snapshots
+            self.apiKeys = document.apiKeys
+            self.serviceAccounts = document.serviceAccounts
+            self.faults = document.faults
+        }
+    }
+}
+
+extension Array {
+    /// `(record, location)` pairs, for loops that need both.
+    fileprivate func pairs<Record>() -> LazyMapSequence<Self, (Record, FixtureLocation)> where Element == Located<Record> {
+        self.lazy.map { ($0.record, $0.location) }
     }
 }

@@ -20,3 +20,29 @@ public struct Fixtures: Sendable, Equatable {
         }
     }()
 }
+
+extension Fixtures {
+    /// These fixtures in the fixture format (what `GET /__admin/state` answers), so a dump loads back unchanged.
+    var json: JSONValue {
+        let dataset = self.dataset
+        var groups: [SnapshotGroup] = []
+        for snapshot in dataset.snapshots {
+            let located = Located(record: snapshot, location: FixtureLocation(source: "", path: ""))
+            if let last = groups.last, last.projectId == snapshot.projectId, last.clusterName == snapshot.clusterName {
+                groups[groups.count - 1].snapshots.append(located)
+            } else {
+                groups.append(SnapshotGroup(projectId: snapshot.projectId, clusterName: snapshot.clusterName, snapshots: [located]))
+            }
+        }
+        return .object([
+            "organizations": .array(dataset.organizations.map(Organization.schema.encode)),
+            "projects": .array(dataset.projects.map(Project.schema.encode)),
+            "clusters": .array(dataset.clusters.map(Cluster.schema.encode)),
+            "tenantSnapshots": .array(groups.map(SnapshotGroup.schema.encode)),
+            "tenantRestoreJobs": .array(dataset.restoreJobs.map(RestoreJob.schema.encode)),
+            "apiKeys": .array(dataset.apiKeys.map(APIKey.schema.encode)),
+            "serviceAccounts": .array(dataset.serviceAccounts.map(ServiceAccount.schema.encode)),
+            "faults": .array(self.faults.map(\.json)),
+        ])
+    }
+}

@@ -3,6 +3,8 @@
 enum JSONValue: Sendable, Equatable {
     case string(String)
     case int(Int)
+    /// A number written exactly as given (`5.0`), or as read from a request body.
+    case number(String)
     case bool(Bool)
     case null
     case array([JSONValue])
@@ -15,6 +17,7 @@ enum JSONValue: Sendable, Equatable {
         switch (lhs, rhs) {
         case (.string(let a), .string(let b)): return a == b
         case (.int(let a), .int(let b)): return a == b
+        case (.number(let a), .number(let b)): return a == b
         case (.bool(let a), .bool(let b)): return a == b
         case (.null, .null): return true
         case (.array(let a), .array(let b)): return a == b

@@ -19,6 +19,7 @@ struct JSONWriter {
         switch value {
         case .string(let string): self.writeString(string)
         case .int(let int): self.output.append(contentsOf: String(int).utf8)
+        case .number(let text): self.output.append(contentsOf: text.utf8)
         case .bool(let bool): self.output.append(contentsOf: (bool ? "true" : "false").utf8)
         case .null: self.output.append(contentsOf: "null".utf8)
         case .array(let elements): self.writeArray(elements, depth: depth)

@@ -1,3 +1,4 @@
+import AtlasMockHTTP
 import FoundationEssentials
 import Glibc
 
@@ -40,10 +41,7 @@ enum AtlasDate {
 
     static func parse(_ text: String) -> Date? {
         // Foundation rolls impossible days over (2025-02-30 becomes March 2); the full-date must name a real day.
-        let day = Date.ISO8601FormatStyle().year().month().day()
-        guard let date = try? day.parse(String(text.prefix(10))), day.format(date) == text.prefix(10) else {
-            return nil
-        }
+        guard CivilCalendar.parseDate(String(text.prefix(10))) != nil else { return nil }
         let strategies: [Date.ISO8601FormatStyle] = [
             .iso8601,
             Date.ISO8601FormatStyle(includingFractionalSeconds: true),
@@ -60,10 +58,25 @@ enum AtlasDate {
         var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
         var parts = tm()
         gmtime_r(&seconds, &parts)
-        let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
-        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
         let time = "\((parts.tm_year + 1900).zeroPadded(4)) \(parts.tm_hour.zeroPadded(2)):"
             + "\(parts.tm_min.zeroPadded(2)):\(parts.tm_sec.zeroPadded(2)) GMT"
-        return "\(days[Int(parts.tm_wday)]), \(parts.tm_mday) \(months[Int(parts.tm_mon)]) " + time
+        return "\(CivilCalendar.weekdayNames[Int(parts.tm_wday)]), \(parts.tm_mday) "
+            + "\(CivilCalendar.monthNames[Int(parts.tm_mon)]) " + time
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SSZ`, the form Atlas writes, read straight from the bytes: a fixture can hold half a
+    /// million dates and this keeps loading fast; other RFC 3339 forms go through `parse`. Nil when the text does
+    /// not have this shape; `.some(nil)` when it does but names no real instant (`2025-02-30…`).
+    static func parseAtlasForm(_ bytes: UnsafeBufferPointer<UInt8>) -> Date?? {
+        guard bytes.count == 20, bytes[10] == UInt8(ascii: "T"), bytes[13] == UInt8(ascii: ":"),
+            bytes[16] == UInt8(ascii: ":"), bytes[19] == UInt8(ascii: "Z"), bytes[4] == UInt8(ascii: "-"),
+            bytes[7] == UInt8(ascii: "-")
+        else { return nil }
+        guard let day = CivilCalendar.parseDate(UnsafeBufferPointer(rebasing: bytes[0..<10])),
+            let hour = CivilCalendar.number(bytes, 11..<13), let minute = CivilCalendar.number(bytes, 14..<16),
+            let second = CivilCalendar.number(bytes, 17..<19), hour < 24, minute < 60, second < 60
+        else { return .some(nil) }
+        let days = CivilCalendar.daysSinceEpoch(year: day.year, month: day.month, day: day.day)
+        return Date(timeIntervalSince1970: TimeInterval(days * 86_400 + hour * 3_600 + minute * 60 + second))
     }
 }

@@ -5,7 +5,18 @@ import Synchronization
 enum Identifiers {
     /// `^([a-f0-9]{24})$`: group, restore job and snapshot ids.
     static func isObjectID<S: StringProtocol>(_ value: S) -> Bool {
-        value.utf8.count == 24 && value.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
+        value.utf8.count == 24 && value.utf8.allSatisfy(Self.isLowerHexDigit)
+    }
+
+    /// `isObjectID` on raw bytes, without a closure per byte (ids are most of a large fixture's strings).
+    static func isObjectID(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard bytes.count == 24 else { return false }
+        for byte in bytes where !Self.isLowerHexDigit(byte) { return false }
+        return true
+    }
+
+    private static func isLowerHexDigit(_ byte: UInt8) -> Bool {
+        (byte >= 0x30 && byte <= 0x39) || (byte >= 0x61 && byte <= 0x66)
     }
 
     /// `^[a-zA-Z0-9][a-zA-Z0-9-]*$`: cluster and Flex instance names.

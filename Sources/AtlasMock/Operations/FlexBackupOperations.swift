@@ -11,39 +11,41 @@ enum FlexBackupOperations {
     static func listJobs(_ context: OperationContext) throws(AtlasFailure) -> OperationResult {
         let cluster = try context.flexCluster(in: try context.project(access: .readOnly))
         let now = context.now
-        return try context.listPage(of: \.restoreJobs, cluster: cluster) { $0.resolved(at: now).flexJSON }
+        return try context.listPage(of: \.restoreJobs, cluster: cluster) { RestoreJob.flexView.render($0.resolved(at: now)) }
     }
 
     static func getJob(_ context: OperationContext) throws(AtlasFailure) -> OperationResult {
         let cluster = try context.flexCluster(in: try context.project(access: .readOnly))
-        return .entity(try context.restoreJob(in: cluster, parameterName: "restoreJobId").flexJSON)
+        return .entity(RestoreJob.flexView.render(try context.restoreJob(in: cluster, parameterName: "restoreJobId")))
     }
 
     static func createJob(_ context: OperationContext) throws(AtlasFailure) -> OperationResult {
         let access = ProjectAccess.ownerOr(Self.restoreRoles)
         let cluster = try context.flexCluster(in: try context.project(access: access))
-        let body = try RequestBody(context.request.body, schema: .flexRestore)
+        let body = try RequestBody.decode(
+            context.request.body, as: RestoreJob.flexView, required: ["snapshotId", "targetDeploymentItemName"])
         let job = try context.createRestoreJob(
-            from: cluster, snapshotId: body["snapshotId"]!, targetName: body["targetDeploymentItemName"]!,
-            targetProjectId: body["targetProjectId"], access: access)
-        return .entity(job.flexJSON)
+            from: cluster, snapshotId: body.snapshotId, targetName: body.targetDeploymentItemName!,
+            targetProjectId: body.targetProjectId, access: access)
+        return .entity(RestoreJob.flexView.render(job))
     }
 
     static func listSnapshots(_ context: OperationContext) throws(AtlasFailure) -> OperationResult {
         let cluster = try context.flexCluster(in: try context.project(access: .readOnly))
-        return try context.listPage(of: \.snapshots, cluster: cluster) { $0.flexJSON }
+        return try context.listPage(of: \.snapshots, cluster: cluster) { TenantSnapshot.flexView.render($0) }
     }
 
     static func getSnapshot(_ context: OperationContext) throws(AtlasFailure) -> OperationResult {
         let cluster = try context.flexCluster(in: try context.project(access: .readOnly))
-        return .entity(try context.snapshot(in: cluster).flexJSON)
+        return .entity(TenantSnapshot.flexView.render(try context.snapshot(in: cluster)))
     }
 
     /// `downloadFlexBackup`: answers with a `FlexBackupRestoreJob20241113` of delivery type `DOWNLOAD`.
     static func download(_ context: OperationContext) throws(AtlasFailure) -> OperationResult {
         let cluster = try context.flexCluster(in: try context.project(access: .ownerOr(Self.downloadRoles)))
-        let body = try RequestBody(context.request.body, schema: .flexDownload)
-        return .entity(try context.createDownloadJob(from: cluster, snapshotId: body["snapshotId"]!).flexJSON)
+        let body = try RequestBody.decode(
+            context.request.body, as: RestoreJob.flexDownloadRequest, required: ["snapshotId"])
+        return .entity(RestoreJob.flexView.render(try context.createDownloadJob(from: cluster, snapshotId: body.snapshotId)))
     }
 }
 

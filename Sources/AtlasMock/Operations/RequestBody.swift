@@ -1,98 +1,37 @@
-import FoundationEssentials
-
-/// A JSON request body checked the way Atlas checks them: not JSON → `MALFORMED_JSON`; not an object →
-/// `INVALID_JSON`; an unknown attribute → `INVALID_ATTRIBUTE` ("rejected rather than ignored"); a read-only one →
-/// `ATTRIBUTE_READ_ONLY`; a wrong type or pattern → `INVALID_JSON_ATTRIBUTE`; a missing required one →
-/// `MISSING_ATTRIBUTE`. Every attribute of these schemas is a string.
-struct RequestBody {
-    struct Schema: Sendable {
-        let writable: [String: @Sendable (String) -> Bool]
-        let readOnly: Set<String>
-        let required: [String]
-    }
-
-    private let members: [String: String]
-
-    init(_ bytes: [UInt8], schema: Schema) throws(AtlasFailure) {
-        let dictionary: [String: Member]
-        switch Self.parseObject(bytes) {
-        case .malformed: throw .api(.malformedJSON)
-        case .notAnObject: throw .api(.invalidJSON)
-        case .object(let parsed): dictionary = parsed
-        }
-        var members: [String: String] = [:]
-        for name in dictionary.keys.sorted() {
-            if schema.readOnly.contains(name) { throw .api(.attributeReadOnly, .string(name)) }
-            guard let isValid = schema.writable[name] else { throw .api(.invalidAttribute, .string(name)) }
-            switch dictionary[name] {
-            case .null: continue
-            case .string(let value) where isValid(value): members[name] = value
-            default: throw .api(.invalidJSONAttribute, .string(name))
+/// A JSON request body read into a record through a resource's view, checked the way Atlas checks bodies: not
+/// JSON → `MALFORMED_JSON`; not an object → `INVALID_JSON`; an unknown attribute → `INVALID_ATTRIBUTE` ("rejected
+/// rather than ignored"); a read-only one → `ATTRIBUTE_READ_ONLY`; a wrong type or pattern →
+/// `INVALID_JSON_ATTRIBUTE`; a missing required one → `MISSING_ATTRIBUTE`. `null` counts as absent. Members are
+/// checked in name order, so the error a body gets does not depend on how the client ordered its keys.
+enum RequestBody {
+    static func decode<Record>(_ bytes: [UInt8], as view: ResourceView<Record>, required: [String])
+        throws(AtlasFailure) -> Record
+    {
+        guard !bytes.isEmpty, let document = try? JSONReader.document(bytes) else { throw .api(.malformedJSON) }
+        guard case .orderedObject(let pairs) = document else { throw .api(.invalidJSON) }
+        // A repeated name keeps its last value.
+        var members: [String: JSONValue] = [:]
+        for (name, value) in pairs { members[name] = value }
+        var record = view.blank()
+        var present: Set<String> = []
+        for name in members.keys.sorted() {
+            if view.readOnly.contains(name) { throw .api(.attributeReadOnly, .string(name)) }
+            guard let field = view.writable[name] else { throw .api(.invalidAttribute, .string(name)) }
+            let value = members[name]!
+            if value == .null { continue }
+            // The member is read by the field itself, from its own bytes: the same checks as fixtures get.
+            let valid = JSONWriter.encode(value, style: .compact).withUnsafeBufferPointer { buffer -> Bool in
+                guard var reader = try? JSONReader(buffer) else { return false }
+                var diagnostics = FixtureDiagnostics(source: "request body")
+                let decoded = (try? field.decode(&reader, &record, &diagnostics, "$." + name)) ?? false
+                return decoded && diagnostics.errors.isEmpty
             }
+            guard valid else { throw .api(.invalidJSONAttribute, .string(name)) }
+            present.insert(name)
         }
-        for name in schema.required where members[name] == nil {
+        for name in required where !present.contains(name) {
             throw .api(.missingAttribute, .string(name))
         }
-        self.members = members
+        return record
     }
-
-    subscript(_ name: String) -> String? { self.members[name] }
-
-    /// What a member's value can be, as far as these schemas care.
-    private enum Member {
-        case null
-        case string(String)
-        case other
-    }
-
-    private enum ParsedBody {
-        case malformed
-        case notAnObject
-        case object([String: Member])
-    }
-
-    /// Parsed with the package's strict RFC 8259 parser (the fixtures'); a repeated name keeps its last value.
-    private static func parseObject(_ bytes: [UInt8]) -> ParsedBody {
-        guard !bytes.isEmpty else { return .malformed }
-        return bytes.withUnsafeBufferPointer { buffer in
-            guard let document = try? FixtureJSONParser.parse(buffer) else { return .malformed }
-            guard case .object(let pairs) = document else { return .notAnObject }
-            var members: [String: Member] = [:]
-            for (key, value) in pairs {
-                members[FixtureJSONParser.string(key, in: buffer)] = switch value {
-                case .null: .null
-                case .string(let text): .string(FixtureJSONParser.string(text, in: buffer))
-                default: .other
-                }
-            }
-            return .object(members)
-        }
-    }
-}
-
-extension RequestBody.Schema {
-    private static let jobReadOnly: Set<String> = [
-        "clusterName", "deliveryType", "expirationDate", "id", "instanceName", "links", "projectId", "restoreFinishedDate",
-        "restoreScheduledDate", "snapshotFinishedDate", "snapshotUrl", "status",
-    ]
-    private static let restoreTarget: [String: @Sendable (String) -> Bool] = [
-        "snapshotId": { Identifiers.isObjectID($0) },
-        "targetDeploymentItemName": { Identifiers.isDeploymentItemName($0) },
-        "targetProjectId": { Identifiers.isObjectID($0) },
-    ]
-
-    /// `TenantRestore` as the body of a tenant restore; `instanceName` is a Flex-only read-only field.
-    static let tenantRestore = Self(
-        writable: restoreTarget, readOnly: jobReadOnly.subtracting(["instanceName"]),
-        required: ["snapshotId", "targetDeploymentItemName"])
-    /// `TenantRestore` as the body of a tenant download. The schema marks `targetDeploymentItemName` required even
-    /// here; what Atlas enforced is unknown, so a download needs only the snapshot.
-    static let tenantDownload = Self(
-        writable: restoreTarget, readOnly: jobReadOnly.subtracting(["instanceName"]), required: ["snapshotId"])
-    /// `FlexBackupRestoreJobCreate20241113`.
-    static let flexRestore = Self(
-        writable: restoreTarget, readOnly: jobReadOnly.subtracting(["clusterName"]),
-        required: ["snapshotId", "targetDeploymentItemName"])
-    /// `FlexBackupSnapshotDownloadCreate20241113`.
-    static let flexDownload = Self(writable: ["snapshotId": { Identifiers.isObjectID($0) }], readOnly: ["links"], required: ["snapshotId"])
 }

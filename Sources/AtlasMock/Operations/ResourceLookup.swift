@@ -35,4 +35,26 @@ extension OperationContext {
         }
         return cluster
     }
+
+    /// The job `parameterName` names in `cluster`, as it stands now.
+    func restoreJob(in cluster: Cluster, parameterName: String) throws(AtlasFailure) -> RestoreJob {
+        let id = self.parameter(parameterName)
+        guard Identifiers.isObjectID(id) else { throw .api(.invalidJobID, .string(id)) }
+        let key = ClusterKey(projectId: cluster.projectId, name: cluster.name)
+        guard let job = self.store.read({ $0.restoreJobs[key]?.first { $0.id == id } }) else {
+            throw .api(.tenantRestoreNotFound, .string(id), .string(cluster.name))
+        }
+        return job.resolved(at: self.now)
+    }
+
+    /// The snapshot `snapshotId` names in `cluster`.
+    func snapshot(in cluster: Cluster) throws(AtlasFailure) -> TenantSnapshot {
+        let id = self.parameter("snapshotId")
+        guard Identifiers.isObjectID(id) else { throw .api(.invalidSnapshotID, .string(id)) }
+        let key = ClusterKey(projectId: cluster.projectId, name: cluster.name)
+        guard let snapshot = self.store.read({ $0.snapshots[key]?.first { $0.id == id } }) else {
+            throw .api(.tenantSnapshotNotFound, .string(id), .string(cluster.name))
+        }
+        return snapshot
+    }
 }

@@ -89,7 +89,3 @@ extension OperationContext {
             timeline: timeline)
     }
 }
-
-extension RestoreJob {
-    var isInProgress: Bool { self.status == .pending || self.status == .queued || self.status == .running }
-}

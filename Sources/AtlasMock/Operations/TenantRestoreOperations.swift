@@ -6,23 +6,25 @@ enum TenantRestoreOperations {
         let cluster = try context.tenantCluster(in: try context.project(access: .readOnly))
         let now = context.now
         return try context.listPage(of: \.restoreJobs, cluster: cluster) {
-            $0.resolved(at: now).tenantJSON(selfURL: context.resourceURL + "/" + $0.id)
+            RestoreJob.tenantView.render($0.resolved(at: now), selfURL: context.resourceURL + "/" + $0.id)
         }
     }
 
     static func get(_ context: OperationContext) throws(AtlasFailure) -> OperationResult {
         let cluster = try context.tenantCluster(in: try context.project(access: .readOnly))
-        return .entity(try context.restoreJob(in: cluster, parameterName: "restoreId").tenantJSON(selfURL: context.resourceURL))
+        let job = try context.restoreJob(in: cluster, parameterName: "restoreId")
+        return .entity(RestoreJob.tenantView.render(job, selfURL: context.resourceURL))
     }
 
     /// `createSharedClusterBackupRestoreJob`: answers 200 (not 201) with the new `PENDING` job.
     static func create(_ context: OperationContext) throws(AtlasFailure) -> OperationResult {
         let cluster = try context.tenantCluster(in: try context.project(access: .owner))
-        let body = try RequestBody(context.request.body, schema: .tenantRestore)
+        let body = try RequestBody.decode(
+            context.request.body, as: RestoreJob.tenantView, required: ["snapshotId", "targetDeploymentItemName"])
         let job = try context.createRestoreJob(
-            from: cluster, snapshotId: body["snapshotId"]!, targetName: body["targetDeploymentItemName"]!,
-            targetProjectId: body["targetProjectId"], access: .owner)
-        return .entity(job.tenantJSON(selfURL: context.jobURL(job, collection: "restores")))
+            from: cluster, snapshotId: body.snapshotId, targetName: body.targetDeploymentItemName!,
+            targetProjectId: body.targetProjectId, access: .owner)
+        return .entity(RestoreJob.tenantView.render(job, selfURL: context.jobURL(job, collection: "restores")))
     }
 }
 

@@ -3,22 +3,24 @@ enum TenantSnapshotOperations {
     static func list(_ context: OperationContext) throws(AtlasFailure) -> OperationResult {
         let cluster = try context.tenantCluster(in: try context.project(access: .readOnly))
         return try context.listPage(of: \.snapshots, cluster: cluster) {
-            $0.tenantJSON(selfURL: context.resourceURL + "/" + $0.id)
+            TenantSnapshot.tenantView.render($0, selfURL: context.resourceURL + "/" + $0.id)
         }
     }
 
     static func get(_ context: OperationContext) throws(AtlasFailure) -> OperationResult {
         let cluster = try context.tenantCluster(in: try context.project(access: .readOnly))
-        return .entity(try context.snapshot(in: cluster).tenantJSON(selfURL: context.resourceURL))
+        return .entity(TenantSnapshot.tenantView.render(try context.snapshot(in: cluster), selfURL: context.resourceURL))
     }
 
     /// `downloadSharedClusterBackup`: a `DOWNLOAD` job whose `snapshotUrl` stays valid four hours.
     static func download(_ context: OperationContext) throws(AtlasFailure) -> OperationResult {
         let cluster = try context.tenantCluster(in: try context.project(access: .owner))
-        let body = try RequestBody(context.request.body, schema: .tenantDownload)
+        // The schema marks `targetDeploymentItemName` required even here; what Atlas enforced is unknown, so a
+        // download needs only the snapshot.
+        let body = try RequestBody.decode(context.request.body, as: RestoreJob.tenantView, required: ["snapshotId"])
         let job = try context.createDownloadJob(
-            from: cluster, snapshotId: body["snapshotId"]!, targetName: body["targetDeploymentItemName"],
-            targetProjectId: body["targetProjectId"])
-        return .entity(job.tenantJSON(selfURL: context.jobURL(job, collection: "restores")))
+            from: cluster, snapshotId: body.snapshotId, targetName: body.targetDeploymentItemName,
+            targetProjectId: body.targetProjectId)
+        return .entity(RestoreJob.tenantView.render(job, selfURL: context.jobURL(job, collection: "restores")))
     }
 }

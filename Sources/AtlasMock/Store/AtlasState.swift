@@ -66,20 +66,3 @@ extension AtlasState {
         if let finished = job.timeline?.finished { self.settledAt = max(self.settledAt, finished) }
     }
 }
-
-/// One page of a newest-first listing.
-struct Page<Element> {
-    var items: [Element]
-    var totalCount: Int
-}
-
-extension Array {
-    /// Page `pageNumber` (1-based) of `itemsPerPage` of this ascending array read newest first.
-    func newestFirstPage(pageNumber: Int, itemsPerPage: Int) -> Page<Element> {
-        let (skip, overflow) = (pageNumber - 1).multipliedReportingOverflow(by: itemsPerPage)
-        guard !overflow, skip < self.count else { return Page(items: [], totalCount: self.count) }
-        let upper = self.count - skip
-        let lower = Swift.max(0, upper - itemsPerPage)
-        return Page(items: self[lower..<upper].reversed(), totalCount: self.count)
-    }
-}

@@ -91,12 +91,6 @@ struct HTTP1Parser {
         self.limits = limits
     }
 
-    /// True between messages, before any byte of the next request line was consumed.
-    var isAtMessageStart: Bool {
-        if case .requestLine = self.state { return true }
-        return false
-    }
-
     /// Parses as far as `input` allows, up to the next event. After an error, every call throws it again.
     mutating func next(_ input: UnsafeRawBufferPointer) throws(HTTP1ParseError) -> Step {
         if case .failed(let error) = self.state { throw error }

@@ -1,7 +1,5 @@
-import Dispatch
-#if os(Linux)
 import CGlibcMalloc
-#endif
+import Dispatch
 
 /// Hands freed heap back to the system after a burst of allocations: glibc keeps freed pages for reuse, so the
 /// resident set would stay near its peak. Two bursts matter: a flood of connections closing (≈2 MiB per 1,000,
@@ -14,8 +12,6 @@ public enum FreedMemory {
     }
 
     static func returnToSystem() {
-        #if os(Linux)
         _ = malloc_trim(0)
-        #endif
     }
 }

@@ -1,0 +1,392 @@
+import FoundationEssentials
+import Glibc
+
+/// A string or number token: where it lies in the source, and whether it holds escapes to decode.
+struct JSONText {
+    var start: Int
+    var end: Int
+    var escaped: Bool
+}
+
+/// What the next value is.
+enum JSONKind {
+    case object, array, string, number, bool, null
+
+    /// `an object`, `a string`…: how errors name what was found.
+    var description: String {
+        switch self {
+        case .object: "an object"
+        case .array: "an array"
+        case .string: "a string"
+        case .number: "a number"
+        case .bool: "a boolean"
+        case .null: "null"
+        }
+    }
+}
+
+/// Where and why a document is not JSON.
+struct JSONSyntaxError: Error {
+    var offset: Int
+    var message: String
+}
+
+/// The one JSON parser of the package: a strict RFC 8259 pull reader over a byte buffer (no comments, no trailing
+/// commas, no raw control characters). Fixtures are decoded straight from it into records, never through a tree:
+/// a fixture of 300,000 restore jobs would otherwise hold millions of small allocations at once. Strings stay
+/// byte ranges until a field is read, because most are only compared or checked, never kept. Small documents
+/// (request and admin bodies) can be read whole as a `JSONValue` (`document`).
+///
+/// The buffer must stay alive while the reader and the texts it returns are used.
+struct JSONReader {
+    let bytes: UnsafeBufferPointer<UInt8>
+    /// The read position; decoders may move it back to a value they saw earlier (`ResourceSchema`).
+    var index = 0
+    private var depth = 0
+    /// Which bytes below 0x20 occur at all. Outside strings only tab, LF and CR may, so compact JSON needs no
+    /// per-string scan, pretty JSON only a `memchr` for those three, and a byte loop runs only when others occur.
+    private let hasWhitespaceControls: Bool
+    private let hasOtherControls: Bool
+
+    /// Fixtures nest a few levels; a bound keeps hostile input from exhausting the stack.
+    static let maximumDepth = 64
+
+    init(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONSyntaxError) {
+        // Validated once here, so every string token (delimited by ASCII quotes) is valid UTF-8 too.
+        guard String(validating: bytes, as: UTF8.self) != nil else { throw JSONSyntaxError(offset: 0, message: "not valid UTF-8") }
+        self.bytes = bytes
+        let present = (0..<Int32(0x20)).filter { bytes.count > 0 && memchr(bytes.baseAddress!, $0, bytes.count) != nil }
+        self.hasWhitespaceControls = present.contains { $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
+        self.hasOtherControls = present.contains { $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }
+    }
+
+    /// Parses a whole small document into a tree; object members keep their order (and repeats).
+    static func document(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSONValue {
+        try bytes.withUnsafeBufferPointer { (buffer) throws(JSONSyntaxError) -> JSONValue in
+            var reader = try JSONReader(buffer)
+            let value = try reader.value()
+            try reader.end()
+            return value
+        }
+    }
+
+    func failure(_ message: String) -> JSONSyntaxError {
+        JSONSyntaxError(offset: self.index, message: message)
+    }
+
+    /// Checks nothing but whitespace follows the document.
+    mutating func end() throws(JSONSyntaxError) {
+        self.skipWhitespace()
+        guard self.index == self.bytes.count else { throw self.failure("unexpected text after the document") }
+    }
+
+    // MARK: Values
+
+    /// The kind of the next value, after skipping whitespace.
+    mutating func kind() throws(JSONSyntaxError) -> JSONKind {
+        self.skipWhitespace()
+        guard self.index < self.bytes.count else { throw self.failure("unexpected end of input") }
+        switch self.bytes[self.index] {
+        case UInt8(ascii: "{"): return .object
+        case UInt8(ascii: "["): return .array
+        case UInt8(ascii: "\""): return .string
+        case UInt8(ascii: "t"), UInt8(ascii: "f"): return .bool
+        case UInt8(ascii: "n"): return .null
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number
+        default: throw self.failure("unexpected character")
+        }
+    }
+
+    /// Reads an object, calling `member` with each name; `member` must read (or skip) the value.
+    mutating func readObject(_ member: (inout JSONReader, JSONText) throws(JSONSyntaxError) -> Void) throws(JSONSyntaxError) {
+        try self.enter()
+        self.index += 1
+        self.skipWhitespace()
+        if self.index < self.bytes.count && self.bytes[self.index] == UInt8(ascii: "}") {
+            self.index += 1
+            self.depth -= 1
+            return
+        }
+        while true {
+            self.skipWhitespace()
+            guard self.index < self.bytes.count, self.bytes[self.index] == UInt8(ascii: "\"") else {
+                throw self.failure("expected a quoted member name")
+            }
+            let key = try self.string()
+            self.skipWhitespace()
+            guard self.index < self.bytes.count, self.bytes[self.index] == UInt8(ascii: ":") else {
+                throw self.failure("expected ':'")
+            }
+            self.index += 1
+            try member(&self, key)
+            self.skipWhitespace()
+            guard self.index < self.bytes.count else { throw self.failure("unexpected end of input") }
+            switch self.bytes[self.index] {
+            case UInt8(ascii: ","): self.index += 1
+            case UInt8(ascii: "}"):
+                self.index += 1
+                self.depth -= 1
+                return
+            default: throw self.failure("expected ',' or '}'")
+            }
+        }
+    }
+
+    /// Reads an array, calling `element` with each index; `element` must read (or skip) the value.
+    mutating func readArray(_ element: (inout JSONReader, Int) throws(JSONSyntaxError) -> Void) throws(JSONSyntaxError) {
+        try self.enter()
+        self.index += 1
+        self.skipWhitespace()
+        if self.index < self.bytes.count && self.bytes[self.index] == UInt8(ascii: "]") {
+            self.index += 1
+            self.depth -= 1
+            return
+        }
+        var count = 0
+        while true {
+            try element(&self, count)
+            count += 1
+            self.skipWhitespace()
+            guard self.index < self.bytes.count else { throw self.failure("unexpected end of input") }
+            switch self.bytes[self.index] {
+            case UInt8(ascii: ","): self.index += 1
+            case UInt8(ascii: "]"):
+                self.index += 1
+                self.depth -= 1
+                return
+            default: throw self.failure("expected ',' or ']'")
+            }
+        }
+    }
+
+    private mutating func enter() throws(JSONSyntaxError) {
+        self.depth += 1
+        guard self.depth <= Self.maximumDepth else {
+            throw self.failure("nesting deeper than \(Self.maximumDepth) levels")
+        }
+    }
+
+    /// Reads a string token (the reader must be at one: check `kind()` first).
+    mutating func readString() throws(JSONSyntaxError) -> JSONText {
+        self.skipWhitespace()
+        return try self.string()
+    }
+
+    /// Reads a number token, checked to be a valid JSON number.
+    mutating func readNumber() throws(JSONSyntaxError) -> JSONText {
+        self.skipWhitespace()
+        let start = self.index
+        while self.index < self.bytes.count {
+            switch self.bytes[self.index] {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "."),
+                UInt8(ascii: "e"), UInt8(ascii: "E"):
+                self.index += 1
+            default:
+                return try self.checkedNumber(from: start)
+            }
+        }
+        return try self.checkedNumber(from: start)
+    }
+
+    private func checkedNumber(from start: Int) throws(JSONSyntaxError) -> JSONText {
+        let text = JSONText(start: start, end: self.index, escaped: false)
+        guard Double(self.string(text)) != nil else { throw JSONSyntaxError(offset: start, message: "invalid number") }
+        return text
+    }
+
+    mutating func readBool() throws(JSONSyntaxError) -> Bool {
+        self.skipWhitespace()
+        if try self.literal("true") { return true }
+        if try self.literal("false") { return false }
+        throw self.failure("unexpected character")
+    }
+
+    mutating func readNull() throws(JSONSyntaxError) {
+        self.skipWhitespace()
+        guard try self.literal("null") else { throw self.failure("unexpected character") }
+    }
+
+    /// Steps over the next value, checking its syntax.
+    mutating func skipValue() throws(JSONSyntaxError) {
+        switch try self.kind() {
+        case .object: try self.readObject { reader, _ throws(JSONSyntaxError) in try reader.skipValue() }
+        case .array: try self.readArray { reader, _ throws(JSONSyntaxError) in try reader.skipValue() }
+        case .string: _ = try self.string()
+        case .number: _ = try self.readNumber()
+        case .bool: _ = try self.readBool()
+        case .null: try self.readNull()
+        }
+    }
+
+    /// Reads the next value as a tree (for small documents).
+    mutating func value() throws(JSONSyntaxError) -> JSONValue {
+        switch try self.kind() {
+        case .object:
+            var members: [(String, JSONValue)] = []
+            try self.readObject { reader, key throws(JSONSyntaxError) in
+                members.append((reader.string(key), try reader.value()))
+            }
+            return .orderedObject(members)
+        case .array:
+            var elements: [JSONValue] = []
+            try self.readArray { reader, _ throws(JSONSyntaxError) in elements.append(try reader.value()) }
+            return .array(elements)
+        case .string: return .string(self.string(try self.string()))
+        case .number: return .number(self.string(try self.readNumber()))
+        case .bool: return .bool(try self.readBool())
+        case .null:
+            try self.readNull()
+            return .null
+        }
+    }
+
+    // MARK: Tokens
+
+    private mutating func skipWhitespace() {
+        while self.index < self.bytes.count {
+            switch self.bytes[self.index] {
+            case 0x20, 0x0A, 0x0D, 0x09: self.index += 1
+            default: return
+            }
+        }
+    }
+
+    private mutating func literal(_ word: StaticString) throws(JSONSyntaxError) -> Bool {
+        let count = word.utf8CodeUnitCount
+        guard self.index + count <= self.bytes.count,
+            memcmp(self.bytes.baseAddress! + self.index, word.utf8Start, count) == 0
+        else { return false }
+        self.index += count
+        return true
+    }
+
+    /// Finds the closing quote with `memchr`: strings are most of a fixture's bytes, and a C scan keeps
+    /// debug builds fast too. Escapes are only validated here and decoded when the text is read.
+    private mutating func string() throws(JSONSyntaxError) -> JSONText {
+        let start = self.index + 1
+        var escaped = false
+        var position = start
+        let base = self.bytes.baseAddress!
+        while position < self.bytes.count {
+            guard let found = memchr(base + position, Int32(UInt8(ascii: "\"")), self.bytes.count - position) else { break }
+            let quote = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+            if memchr(base + position, Int32(UInt8(ascii: "\\")), quote - position) != nil {
+                escaped = true
+                var backslashes = 0
+                while quote - 1 - backslashes >= start && self.bytes[quote - 1 - backslashes] == UInt8(ascii: "\\") {
+                    backslashes += 1
+                }
+                if backslashes % 2 == 1 {
+                    position = quote + 1
+                    continue
+                }
+            }
+            if self.hasWhitespaceControls || self.hasOtherControls,
+                let control = firstControlCharacter(base + start, quote - start, scanAll: self.hasOtherControls)
+            {
+                self.index = start + control
+                throw self.failure("unescaped control character in a string")
+            }
+            let text = JSONText(start: start, end: quote, escaped: escaped)
+            if escaped && Self.decode(UnsafeBufferPointer(rebasing: self.bytes[start..<quote])) == nil {
+                self.index = start
+                throw self.failure("invalid escape sequence or UTF-8 in a string")
+            }
+            self.index = quote + 1
+            return text
+        }
+        self.index = self.bytes.count
+        throw self.failure("unterminated string")
+    }
+
+    // MARK: Reading texts
+
+    /// The Swift string a token denotes, escapes decoded (already validated by the reader).
+    func string(_ text: JSONText) -> String {
+        if text.escaped { return Self.decode(UnsafeBufferPointer(rebasing: self.bytes[text.start..<text.end])) ?? "" }
+        // A copy into the string's own storage: `String(decoding:)` is generic and crawls in debug builds.
+        let count = text.end - text.start
+        guard count > 0 else { return "" }
+        return String(unsafeUninitializedCapacity: count) { storage in
+            memcpy(storage.baseAddress!, self.bytes.baseAddress! + text.start, count)
+            return count
+        }
+    }
+
+    /// Whether a token's text is exactly `utf8`, compared in place.
+    func text(_ text: JSONText, equals utf8: [UInt8]) -> Bool {
+        if text.escaped { return Array(self.string(text).utf8) == utf8 }
+        guard text.end - text.start == utf8.count else { return false }
+        return memcmp(self.bytes.baseAddress! + text.start, utf8, utf8.count) == 0
+    }
+
+    /// The raw bytes of an unescaped token, for checks that need no `String` (ids, dates).
+    func raw(_ text: JSONText) -> UnsafeBufferPointer<UInt8>? {
+        text.escaped ? nil : UnsafeBufferPointer(rebasing: self.bytes[text.start..<text.end])
+    }
+
+    /// Decodes JSON escapes (including surrogate pairs); nil when one is malformed or the UTF-8 is invalid.
+    private static func decode(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count)
+        var index = 0
+        func hex4(_ at: Int) -> UInt32? {
+            guard at + 4 <= bytes.count else { return nil }
+            var value: UInt32 = 0
+            for byte in bytes[at..<at + 4] {
+                guard let digit = byte.hexDigitValue else { return nil }
+                value = value << 4 | UInt32(digit)
+            }
+            return value
+        }
+        while index < bytes.count {
+            let byte = bytes[index]
+            guard byte == UInt8(ascii: "\\") else {
+                output.append(byte)
+                index += 1
+                continue
+            }
+            guard index + 1 < bytes.count else { return nil }
+            let escape = bytes[index + 1]
+            index += 2
+            switch escape {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): output.append(escape)
+            case UInt8(ascii: "b"): output.append(0x08)
+            case UInt8(ascii: "f"): output.append(0x0C)
+            case UInt8(ascii: "n"): output.append(0x0A)
+            case UInt8(ascii: "r"): output.append(0x0D)
+            case UInt8(ascii: "t"): output.append(0x09)
+            case UInt8(ascii: "u"):
+                guard var scalar = hex4(index) else { return nil }
+                index += 4
+                if (0xD800..<0xDC00).contains(scalar) {
+                    guard index + 6 <= bytes.count, bytes[index] == UInt8(ascii: "\\"),
+                        bytes[index + 1] == UInt8(ascii: "u"), let low = hex4(index + 2), (0xDC00..<0xE000).contains(low)
+                    else { return nil }
+                    index += 6
+                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                }
+                guard let unicode = Unicode.Scalar(scalar) else { return nil }
+                output.append(contentsOf: Array(String(Character(unicode)).utf8))
+            default: return nil
+            }
+        }
+        return String(validating: output, as: UTF8.self)
+    }
+}
+
+/// The offset of the first byte below 0x20 in `count` bytes at `start`, if any: tab, LF and CR are found with
+/// `memchr`; the byte loop for the others runs only when `scanAll` says the document has some.
+private func firstControlCharacter(_ start: UnsafePointer<UInt8>, _ count: Int, scanAll: Bool) -> Int? {
+    if scanAll {
+        var offset = 0
+        while offset < count {
+            if start[offset] < 0x20 { return offset }
+            offset += 1
+        }
+        return nil
+    }
+    return [0x0A, 0x0D, 0x09].compactMap { byte in
+        memchr(start, Int32(byte), count).map { start.distance(to: $0.assumingMemoryBound(to: UInt8.self)) }
+    }.min()
+}

@@ -1,0 +1,193 @@
+/// One declaration per resource: the fields of a record as JSON names them, each with its type, whether it is
+/// required or read-only, and how it is read and written. From it come fixture decoding (every error with its
+/// JSON path, all at once), the `/__admin/state` dump, request-body checks, the API representation
+/// (`ResourceView`) and the field tables of `fixtures/FORMAT.md` (checked by a test).
+struct ResourceSchema<Record>: Sendable {
+    /// What FORMAT.md calls a record, e.g. `tenantRestoreJobs`.
+    let name: String
+    /// In the order errors are reported: required identity fields first, then the rest.
+    let fields: [ResourceField<Record>]
+    let blank: @Sendable () -> Record
+    /// Rules across fields, run after every field was read: false drops the record (after reporting why).
+    let check: (@Sendable (inout Record, FieldPresence, inout FixtureDiagnostics, String) -> Bool)?
+
+    init(
+        _ name: String, blank: @escaping @Sendable () -> Record, fields: [ResourceField<Record>],
+        check: (@Sendable (inout Record, FieldPresence, inout FixtureDiagnostics, String) -> Bool)? = nil
+    ) {
+        self.name = name
+        self.blank = blank
+        self.fields = fields
+        self.check = check
+    }
+
+    /// `a, b, c`: for "unknown field" messages.
+    var fieldList: String { self.fields.map(\.name).joined(separator: ", ") }
+
+    /// Reads the object at the reader into a record. Members are first located, then read in declaration order,
+    /// so errors come in a stable order and a field's reader may use fields declared before it. Nil when the
+    /// value is not an object, a required field is missing or invalid, or `check` refused it.
+    func decode(_ reader: inout JSONReader, at path: String, _ diagnostics: inout FixtureDiagnostics)
+        throws(JSONSyntaxError) -> Record?
+    {
+        let kind = try reader.kind()
+        guard kind == .object else {
+            diagnostics.error(path, "expected an object, found \(kind.description)")
+            try reader.skipValue()
+            return nil
+        }
+        var starts = [Int?](repeating: nil, count: self.fields.count)
+        // Atlas writes members alphabetically, like most schemas here, so the next name is usually the match.
+        var cursor = 0
+        try reader.readObject { reader, key throws(JSONSyntaxError) in
+            var found: Int?
+            for step in 0..<self.fields.count {
+                let candidate = (cursor + step) % self.fields.count
+                if reader.text(key, equals: self.fields[candidate].utf8) {
+                    found = candidate
+                    break
+                }
+            }
+            guard let found else {
+                diagnostics.error(path + "." + reader.string(key), "unknown field (expected one of: \(self.fieldList))")
+                return try reader.skipValue()
+            }
+            // A repeated member is reported; its last value is the one read.
+            if starts[found] != nil { diagnostics.error(path + "." + self.fields[found].name, "duplicate field") }
+            _ = try reader.kind()
+            starts[found] = reader.index
+            cursor = found + 1
+            try reader.skipValue()
+        }
+        let end = reader.index
+        var record = self.blank()
+        var complete = true
+        for (index, field) in self.fields.enumerated() {
+            guard let start = starts[index] else {
+                if field.required {
+                    diagnostics.error(path + "." + field.name, "missing required field")
+                    complete = false
+                }
+                continue
+            }
+            reader.index = start
+            if try !field.decode(&reader, &record, &diagnostics, path + "." + field.name), field.required {
+                complete = false
+            }
+        }
+        reader.index = end
+        if let check = self.check {
+            let presence = FieldPresence(schema: self.fields.map(\.name), present: starts.map { $0 != nil })
+            if !check(&record, presence, &diagnostics, path) { complete = false }
+        }
+        return complete ? record : nil
+    }
+
+    /// The record in the fixture format (alphabetical keys, absent values omitted): what `/__admin/state` dumps.
+    func encode(_ record: Record) -> JSONValue {
+        var members: [String: JSONValue] = [:]
+        for field in self.fields {
+            if let value = field.encode?(record) { members[field.name] = value }
+        }
+        return .object(members)
+    }
+
+    /// This schema's table for `fixtures/FORMAT.md`.
+    var documentation: String {
+        var lines = ["| `\(self.name)` field | type | required | meaning |", "|---|---|---|---|"]
+        for field in self.fields.sorted(by: { $0.name < $1.name }) {
+            lines.append("| `\(field.name)` | \(field.type) | \(field.required ? "yes" : "no") | \(field.summary) |")
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// Which members an object had, for rules across fields.
+struct FieldPresence {
+    let schema: [String]
+    let present: [Bool]
+
+    func callAsFunction(_ name: String) -> Bool {
+        self.schema.firstIndex(of: name).map { self.present[$0] } ?? false
+    }
+}
+
+/// One field of a resource.
+struct ResourceField<Record>: Sendable {
+    let name: String
+    let utf8: [UInt8]
+    /// How FORMAT.md names the type.
+    let type: String
+    let required: Bool
+    /// Atlas computes it: clients may not set it in request bodies (`ATTRIBUTE_READ_ONLY`).
+    let readOnly: Bool
+    let summary: String
+    /// Reads the value at the reader into the record; false when it was invalid (already reported).
+    let decode: @Sendable (inout JSONReader, inout Record, inout FixtureDiagnostics, String) throws(JSONSyntaxError) -> Bool
+    /// The value in the fixture format; nil when absent. A nil closure: never written (accepted and ignored).
+    let encode: (@Sendable (Record) -> JSONValue?)?
+
+    /// A field every record has.
+    static func required<Value>(
+        _ name: String, _ keyPath: WritableKeyPath<Record, Value> & Sendable, _ codec: FieldCodec<Value>,
+        readOnly: Bool = false, _ summary: String
+    ) -> ResourceField {
+        .stored(name, codec, required: true, readOnly: readOnly, summary, set: { $0[keyPath: keyPath] = $1 }) {
+            codec.encode($0[keyPath: keyPath])
+        }
+    }
+
+    /// A field that may be absent (and is then omitted, never written as `null`).
+    static func optional<Value>(
+        _ name: String, _ keyPath: WritableKeyPath<Record, Value?> & Sendable, _ codec: FieldCodec<Value>,
+        readOnly: Bool = false, _ summary: String
+    ) -> ResourceField {
+        .stored(name, codec, required: false, readOnly: readOnly, summary, set: { $0[keyPath: keyPath] = $1 }) {
+            $0[keyPath: keyPath].map(codec.encode)
+        }
+    }
+
+    private static func stored<Value>(
+        _ name: String, _ codec: FieldCodec<Value>, required: Bool, readOnly: Bool, _ summary: String,
+        set: @escaping @Sendable (inout Record, Value) -> Void, encode: @escaping @Sendable (Record) -> JSONValue?
+    ) -> ResourceField {
+        ResourceField(
+            name: name, utf8: Array(name.utf8), type: codec.type, required: required, readOnly: readOnly,
+            summary: summary,
+            decode: { reader, record, diagnostics, path throws(JSONSyntaxError) in
+                guard let value = try codec.decode(&reader, &diagnostics, path) else { return false }
+                set(&record, value)
+                return true
+            }, encode: encode)
+    }
+
+    /// A field that is checked but not kept: Atlas's `links`, derived again whenever a record is served.
+    static func ignored<Value>(_ name: String, _ codec: FieldCodec<Value>, readOnly: Bool = true, _ summary: String)
+        -> ResourceField
+    {
+        ResourceField(
+            name: name, utf8: Array(name.utf8), type: codec.type, required: false, readOnly: readOnly, summary: summary,
+            decode: { reader, _, diagnostics, path throws(JSONSyntaxError) in
+                try codec.decode(&reader, &diagnostics, path) != nil
+            },
+            encode: nil)
+    }
+}
+
+/// Where decoded records came from, and every problem found while reading one source.
+struct FixtureDiagnostics {
+    let source: String
+    private(set) var errors: [FixtureError] = []
+
+    init(source: String) {
+        self.source = source
+    }
+
+    mutating func error(_ path: String, _ message: String) {
+        self.errors.append(FixtureError(source: self.source, path: path, message: message))
+    }
+
+    func location(_ path: String) -> FixtureLocation {
+        FixtureLocation(source: self.source, path: path)
+    }
+}
