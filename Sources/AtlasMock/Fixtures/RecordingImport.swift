@@ -96,14 +96,9 @@ private struct Collector {
         var progress: Int
     }
 
-    static let jobFields: Set<String> = [
-        "clusterName", "deliveryType", "expirationDate", "id", "projectId", "restoreFinishedDate",
-        "restoreScheduledDate", "snapshotFinishedDate", "snapshotId", "snapshotUrl", "status",
-        "targetDeploymentItemName", "targetProjectId",
-    ]
-    static let snapshotFields: Set<String> = [
-        "expiration", "finishTime", "id", "mongoDBVersion", "scheduledTime", "startTime", "status",
-    ]
+    /// The members the fixture format takes for each record: its schemas' fields.
+    static let jobFields = Set(RestoreJob.schema.fields.map(\.name))
+    static let snapshotFields = Set(TenantSnapshot.schema.fields.map(\.name))
 
     var notes: [String] = []
     var organizations: [String: String] = [:]
@@ -119,7 +114,7 @@ private struct Collector {
 
     mutating func add(_ recording: HTTPRecording) {
         let source = recording.source
-        guard let body = RecordedJSON.parse(recording.body) else {
+        guard let body = try? JSONReader.document(recording.body) else {
             self.note(source, "HTTP \(recording.status) with a body that is not JSON; skipped")
             return
         }
@@ -161,7 +156,7 @@ private struct Collector {
     }
 
     /// Error answers hold no records, but two of them say what kind a cluster is.
-    private mutating func addError(_ body: RecordedJSON, status: Int, resource: RecordedResource?, source: String) {
+    private mutating func addError(_ body: JSONValue, status: Int, resource: RecordedResource?, source: String) {
         let code = body["errorCode"]?.string
         switch (code, resource) {
         case ("CANNOT_USE_NON_FLEX_CLUSTER_IN_FLEX_API", .restoreJobs(let key, .flex)?),
@@ -187,7 +182,7 @@ private struct Collector {
     }
 
     /// A list's `results` or the single entity, each with its JSON path for notes.
-    private static func items(_ body: RecordedJSON) -> [(RecordedJSON, String)] {
+    private static func items(_ body: JSONValue) -> [(JSONValue, String)] {
         if let results = body["results"]?.elements {
             return results.enumerated().map { ($1, "$.results[\($0)]") }
         }
@@ -196,7 +191,7 @@ private struct Collector {
 
     /// A body with neither a recorder file name nor a `self` link: restore jobs name their project and cluster
     /// (`clusterName` on the tenant API, `instanceName` on Flex); snapshots do not.
-    private mutating func addUnplaced(_ body: RecordedJSON, source: String) {
+    private mutating func addUnplaced(_ body: JSONValue, source: String) {
         for (item, itemPath) in Self.items(body) {
             guard item["snapshotId"] != nil, let projectId = item["projectId"]?.string else {
                 self.note(
@@ -219,14 +214,14 @@ private struct Collector {
         }
     }
 
-    private mutating func addJob(_ item: RecordedJSON, at itemPath: String, in key: ClusterKey, source: String) {
+    private mutating func addJob(_ item: JSONValue, at itemPath: String, in key: ClusterKey, source: String) {
         guard item["snapshotId"] != nil, item["id"]?.string != nil else {
             return self.note(source, "\(itemPath): not a restore job (no id or snapshotId); skipped")
         }
         var renamed = item
-        if case .object(let members) = item {
+        if let members = item.members {
             // Flex jobs name their cluster `instanceName`; the fixture format's one job record says `clusterName`.
-            renamed = .object(members.map { $0.key == "instanceName" ? ("clusterName", $0.value) : $0 })
+            renamed = .orderedObject(members.map { $0.0 == "instanceName" ? ("clusterName", $0.1) : $0 })
         }
         guard var members = self.members(of: renamed, allowed: Self.jobFields, at: itemPath, source: source) else {
             return
@@ -249,7 +244,7 @@ private struct Collector {
         self.jobs[id] = (cluster, record)
     }
 
-    private mutating func addSnapshot(_ item: RecordedJSON, at itemPath: String, in key: ClusterKey, source: String) {
+    private mutating func addSnapshot(_ item: JSONValue, at itemPath: String, in key: ClusterKey, source: String) {
         guard item["snapshotId"] == nil, item["id"]?.string != nil else {
             return self.note(source, "\(itemPath): not a snapshot (no id, or a restore job's snapshotId); skipped")
         }
@@ -264,19 +259,19 @@ private struct Collector {
     /// The members the fixture format takes; `links` (derived when served) is dropped quietly, anything else
     /// with a note.
     private mutating func members(
-        of item: RecordedJSON, allowed: Set<String>, at itemPath: String, source: String
+        of item: JSONValue, allowed: Set<String>, at itemPath: String, source: String
     ) -> [String: JSONValue]? {
-        guard case .object(let fields) = item else {
+        guard let fields = item.members else {
             self.note(source, "\(itemPath): not an object; skipped")
             return nil
         }
         var members: [String: JSONValue] = [:]
         for (name, value) in fields where name != "links" {
-            guard allowed.contains(name), let converted = value.jsonValue else {
+            guard allowed.contains(name) else {
                 self.note(source, "\(itemPath).\(name): not a field of the fixture format; dropped")
                 continue
             }
-            members[name] = converted
+            members[name] = value
         }
         return members
     }
@@ -293,7 +288,7 @@ private struct Collector {
 
     /// The tier of a cluster description: `replicationSpecs[].regionConfigs[]` (API 2023-02-01 on) or the older
     /// `providerSettings`; Flex when the provider is `FLEX`, else the electable instance size.
-    static func tier(ofClusterDescription body: RecordedJSON) -> String? {
+    static func tier(ofClusterDescription body: JSONValue) -> String? {
         let configs = (body["replicationSpecs"]?.elements ?? []).flatMap { $0["regionConfigs"]?.elements ?? [] }
         for config in configs {
             if config["providerName"]?.string == "FLEX" { return ClusterTiers.flex }
