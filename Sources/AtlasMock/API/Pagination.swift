@@ -53,13 +53,29 @@ extension OperationContext {
         ])
     }
 
-    /// A newest-first page of one cluster's jobs or snapshots, which the store keeps in ascending id order.
+    /// The order Atlas lists a cluster's backup records in, over the store's ascending id (creation) order.
+    enum ListOrder {
+        /// Restore jobs: newest first (all recorded Flex lists).
+        case newestFirst
+        /// Snapshots: oldest first (all recorded Flex lists, `scheduledTime` ascending; tenant lists were never
+        /// recorded and come from the same backend).
+        case oldestFirst
+    }
+
+    /// A page of one cluster's jobs or snapshots, which the store keeps in ascending id order.
     func listPage<Item>(
-        of items: KeyPath<AtlasState, [ClusterKey: [Item]]> & Sendable, cluster: Cluster, render: (Item) -> JSONValue
+        of items: KeyPath<AtlasState, [ClusterKey: [Item]]> & Sendable, cluster: Cluster, order: ListOrder,
+        render: (Item) -> JSONValue
     ) throws(AtlasFailure) -> OperationResult {
         let key = ClusterKey(projectId: cluster.projectId, name: cluster.name)
         return try self.list({ pagination in
-            self.store.read { ($0[keyPath: items][key] ?? []).newestFirstPage(pagination) }
+            self.store.read { state in
+                let all = state[keyPath: items][key] ?? []
+                switch order {
+                case .newestFirst: return all.newestFirstPage(pagination)
+                case .oldestFirst: return all.page(pagination)
+                }
+            }
         }, render: render)
     }
 }

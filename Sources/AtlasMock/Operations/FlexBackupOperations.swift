@@ -11,7 +11,7 @@ enum FlexBackupOperations {
     static func listJobs(_ context: OperationContext) throws(AtlasFailure) -> OperationResult {
         let cluster = try context.flexCluster(in: try context.project(access: .readOnly))
         let now = context.now
-        return try context.listPage(of: \.restoreJobs, cluster: cluster) { RestoreJob.flexView.render($0.resolved(at: now)) }
+        return try context.listPage(of: \.restoreJobs, cluster: cluster, order: .newestFirst) { RestoreJob.flexView.render($0.resolved(at: now)) }
     }
 
     static func getJob(_ context: OperationContext) throws(AtlasFailure) -> OperationResult {
@@ -32,7 +32,7 @@ enum FlexBackupOperations {
 
     static func listSnapshots(_ context: OperationContext) throws(AtlasFailure) -> OperationResult {
         let cluster = try context.flexCluster(in: try context.project(access: .readOnly))
-        return try context.listPage(of: \.snapshots, cluster: cluster) { TenantSnapshot.flexView.render($0) }
+        return try context.listPage(of: \.snapshots, cluster: cluster, order: .oldestFirst) { TenantSnapshot.flexView.render($0) }
     }
 
     static func getSnapshot(_ context: OperationContext) throws(AtlasFailure) -> OperationResult {

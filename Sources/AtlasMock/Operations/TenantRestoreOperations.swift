@@ -5,7 +5,7 @@ enum TenantRestoreOperations {
     static func list(_ context: OperationContext) throws(AtlasFailure) -> OperationResult {
         let cluster = try context.tenantCluster(in: try context.project(access: .readOnly))
         let now = context.now
-        return try context.listPage(of: \.restoreJobs, cluster: cluster) {
+        return try context.listPage(of: \.restoreJobs, cluster: cluster, order: .newestFirst) {
             RestoreJob.tenantView.render($0.resolved(at: now), selfURL: context.resourceURL + "/" + $0.id)
         }
     }

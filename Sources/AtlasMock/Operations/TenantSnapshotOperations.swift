@@ -2,7 +2,7 @@
 enum TenantSnapshotOperations {
     static func list(_ context: OperationContext) throws(AtlasFailure) -> OperationResult {
         let cluster = try context.tenantCluster(in: try context.project(access: .readOnly))
-        return try context.listPage(of: \.snapshots, cluster: cluster) {
+        return try context.listPage(of: \.snapshots, cluster: cluster, order: .oldestFirst) {
             TenantSnapshot.tenantView.render($0, selfURL: context.resourceURL + "/" + $0.id)
         }
     }

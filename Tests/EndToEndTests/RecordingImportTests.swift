@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+
+/// `atlas-mock import` on recordings written for this test in the Atlas CLI recorder's format
+/// (`Tests/Recordings/flex-backup`): the document it writes loads on its own, and the server then answers every
+/// recorded GET with the recorded body, byte for byte but for the host.
+@Suite("atlas-mock import", .timeLimit(.minutes(1)))
+struct RecordingImportTests {
+    static let recordings = Paths.packageRoot.appendingPathComponent("Tests/Recordings/flex-backup")
+    /// The recorder rewrites the host to this.
+    static let recordedHost = "http://localhost:8080"
+
+    /// The successful GET recordings of backup records, the last of each path (a watch records a job more than once), with the
+    /// body the recording holds.
+    static func recordedGETs() throws -> [(path: String, accept: String, body: String)] {
+        var latest: [String: (name: String, accept: String, body: String)] = [:]
+        for name in try FileManager.default.contentsOfDirectory(atPath: Self.recordings.path).sorted() {
+            let text = try String(contentsOf: Self.recordings.appendingPathComponent(name), encoding: .utf8)
+                .replacingOccurrences(of: "\r\n", with: "\n")
+            // With `curl -i --digest` the challenge's head comes first; the answer is the last head.
+            let parts = text.components(separatedBy: "\n\n")
+            guard let head = parts.dropLast().last, head.hasPrefix("HTTP/"), head.contains(" 200 "),
+                let body = parts.last,
+                let contentType = head.split(separator: "\n").first(where: { $0.hasPrefix("Content-Type: ") })
+            else { continue }
+            let accept = String(contentType.dropFirst("Content-Type: ".count).prefix { $0 != ";" })
+            let path: String
+            if name.hasPrefix("GET_") {
+                path = "/" + name.dropFirst(4).split(separator: "_").dropLast().joined(separator: "/")
+            } else if !name.hasPrefix("POST_"),
+                let link = body.firstMatch(of: #/"href":"http://localhost:8080([^"?]*)/#)
+            {
+                path = String(link.1)
+            } else {
+                continue
+            }
+            // Cluster descriptions are not fixture records; only the backup records round-trip.
+            guard path.contains("/backup/") else { continue }
+            if let previous = latest[path], previous.name > name { continue }
+            latest[path] = (name, accept, body)
+        }
+        return latest.sorted { $0.key < $1.key }.map { ($0.key, $0.value.accept, $0.value.body) }
+    }
+
+    @Test func importedRecordingsServeTheRecordedBodies() async throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let document = directory.appendingPathComponent("imported.json").path
+        let imported = try await ChildProcess.run(Paths.binary, ["import", Self.recordings.path, "--output", document])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        #expect(imported.stdout.isEmpty)
+        #expect(
+            imported.stderr.contains("imported: 1 organizations, 1 projects, 3 clusters, 4 restore jobs, 3 snapshots"))
+        #expect(imported.stderr.contains("GROUP_NOT_FOUND: an error answer holds no records; skipped"))
+        let gets = try Self.recordedGETs()
+        #expect(gets.count == 5)
+        // Imported data holds no credentials: serve it with --auth off.
+        try await withAtlasMock(["--fixtures", document, "--auth", "off"]) { server in
+            for (path, accept, body) in gets {
+                let response = try await Client.curl(
+                    .http1, "GET", server.url + path, ["--header", "Accept: " + accept])
+                #expect(response.status == 200, "\(path): \(response)")
+                #expect(
+                    response.body.replacingOccurrences(of: server.url, with: Self.recordedHost) == body,
+                    "\(path): \(response.body)")
+            }
+        }
+    }
+
+    @Test func withoutRecordingsItSaysWhyAndExits2() async throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let missing = try await ChildProcess.run(
+            Paths.binary, ["import", directory.appendingPathComponent("none").path])
+        #expect(missing.status == 2)
+        #expect(missing.stderr == directory.appendingPathComponent("none").path + ": $: no such file or directory\n")
+        let empty = try await ChildProcess.run(Paths.binary, ["import", directory.path])
+        #expect(empty.status == 2)
+        #expect(empty.stderr == directory.path + ": $: the directory holds no files\n")
+    }
+}
