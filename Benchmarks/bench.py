@@ -269,6 +269,16 @@ def write_fixture(path, jobs):
         f.write("]}")
 
 
+def validate_fixtures(binary, path):
+    """Wall seconds and peak RSS (MiB) of `atlas-mock validate-fixtures` on one file."""
+    start = time.perf_counter()
+    child = subprocess.Popen([binary, "validate-fixtures", path], stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(child.pid, 0)
+    elapsed = time.perf_counter() - start
+    assert os.waitstatus_to_exitcode(status) == 0, f"validate-fixtures failed on {path}"
+    return elapsed, usage.ru_maxrss / 1024
+
+
 # --- measurement -----------------------------------------------------------------------------------------------
 
 
@@ -318,12 +328,12 @@ def main():
     ap.add_argument("--binary", required=True)
     ap.add_argument("--quick", action="store_true", help="seconds-long smoke of every part")
     ap.add_argument("--note", help="append this line and the headline figures to BENCHMARKS.md's History")
-    ap.add_argument("--only", help="comma-separated parts: h1,h2,digest,startup,memory,scaling")
+    ap.add_argument("--only", help="comma-separated parts: h1,h2,digest,startup,memory,fixtures,scaling")
     opts = ap.parse_args()
     q = opts.quick
     rounds, secs = (1, 1) if q else (5, 5)
     jobs = 2_000 if q else 100_000
-    parts = set((opts.only or "h1,h2,digest,startup,memory,scaling").split(","))
+    parts = set((opts.only or "h1,h2,digest,startup,memory,fixtures,scaling").split(","))
     wall = time.time()
     work = tempfile.mkdtemp(prefix="atlas-bench-")
     rows = []  # (measure, atlas-mock, reference, ratio, goal, met)
@@ -450,6 +460,29 @@ def main():
         r = max(statistics.median(rss), after)
         row(f"{jobs:,} jobs: RSS MiB (1 s after load, and after paging)", f"{r:.1f}", "", "", "≤ 128", yes(r <= 128))
         row(f"{jobs:,} jobs: peak RSS MiB while loading", f"{statistics.median(peaks):.1f}")
+
+    if "fixtures" in parts:
+        log("fixtures")
+        # Loading must be linear in time and bounded in memory: 3x the jobs in at most 3x the time, peaking
+        # under twice the file's size (the decoder reads records straight from the bytes).
+        small, large = (2_000, 6_000) if q else (100_000, 300_000)
+        figures = {}
+        for count in (small, large):
+            path = os.path.join(work, f"validate-{count}.json")
+            write_fixture(path, count)
+            size = os.path.getsize(path) / 2**20
+            times, peaks = [], []
+            for _ in range(1 if q else 3):
+                times_, peak = validate_fixtures(opts.binary, path)
+                times.append(times_)
+                peaks.append(peak)
+            figures[count] = (statistics.median(times), statistics.median(peaks), size)
+            os.remove(path)
+        (t1, p1, s1), (t3, p3, s3) = figures[small], figures[large]
+        row(f"validate-fixtures {small:,} jobs: s · peak MiB (file {s1:.0f} MiB)", f"{t1:.2f} · {p1:.0f}")
+        row(f"validate-fixtures {large:,} jobs: s · peak MiB (file {s3:.0f} MiB)", f"{t3:.2f} · {p3:.0f}", "", "",
+            "peak < 2x file", yes(p3 < 2 * s3))
+        row(f"validate-fixtures time, {large:,} / {small:,} jobs", f"{t3 / t1:.2f}", "", "", "≤ 3", yes(t3 / t1 <= 3))
 
     shutil.rmtree(work, ignore_errors=True)
     report(rows, opts, time.time() - wall)

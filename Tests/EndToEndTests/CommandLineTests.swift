@@ -15,12 +15,35 @@ struct CommandLineTests {
          "--clock: '2026-02-30T00:00:00Z' is not 'now', an RFC 3339 instant or an offset like +36h"),
         (["--restore-phases", "1,2"], [:], "--restore-phases: '1,2' is not three non-negative seconds like 2,3,10"),
         (["--bogus"], [:], "Unknown option '--bogus'"),
+        (["--log-level", "loud"], [:],
+         "--log-level: 'loud' is not one of trace, debug, info, notice, warning, error, critical"),
+        ([], ["ATLAS_MOCK_FREEZE_CLOCK": "perhaps"], "ATLAS_MOCK_FREEZE_CLOCK (--freeze-clock): 'perhaps' is not true or false"),
+        ([], ["ATLAS_MOCK_DRAIN_TIMEOUT": "-1"], "ATLAS_MOCK_DRAIN_TIMEOUT (--drain-timeout): '-1' is not a non-negative number of seconds"),
+        (["--journal-size", "0"], [:], "--journal-size: '0' is not a whole number from 1 to 1000000"),
     ] as [([String], [String: String], String)])
     func badValuesExit2WithOneLine(arguments: [String], environment: [String: String], message: String) async throws {
         let result = try await ChildProcess.run(Paths.binary, arguments, environment: environment)
         #expect(result.status == 2, "\(result)")
         #expect(result.stderr == message + "\n")
         #expect(result.stdout.isEmpty)
+    }
+
+    /// A flag wins over its variable (whose bad value is then never read), a variable over the default.
+    @Test func flagsWinOverVariablesAndVariablesOverDefaults() async throws {
+        let environment = [
+            "ATLAS_MOCK_PORT": "not-a-port", "ATLAS_MOCK_CLOCK": "2026-01-01T00:00:00Z", "ATLAS_MOCK_FREEZE_CLOCK": "yes",
+            "ATLAS_MOCK_SUNSET_DATE": "2026-01-25", "ATLAS_MOCK_ENFORCE_SUNSET": "off",
+        ]
+        try await withAtlasMock(["--clock", "2026-02-01T08:30:00Z", "--enforce-sunset"], environment: environment) {
+            server in
+            let clock = try await admin("GET", server.url + "/__admin/clock")
+            #expect(clock.body == #"{"frozen":true,"now":"2026-02-01T08:30:00Z"}"# + "\n", "\(clock)")
+            // --enforce-sunset beat ATLAS_MOCK_ENFORCE_SUNSET=off; the sunset came from its variable.
+            let gone = try await Client.curl(
+                .http1, "GET", server.url + Atlas.restores("Cluster0"), Atlas.readOnlyKey + ["--header", Atlas.tenantAccept])
+            #expect(gone.status == 410, "\(gone)")
+            #expect(gone.header("Sunset")?.hasSuffix(" 25 Jan 2026 00:00:00 GMT") == true, "\(gone)")
+        }
     }
 
     @Test func validateFixturesAcceptsTheDefaultDataset() async throws {

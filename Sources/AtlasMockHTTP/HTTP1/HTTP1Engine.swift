@@ -188,7 +188,7 @@ final class HTTP1Engine: ProtocolEngine {
         }
         let keepAlive = head.keepAlive && !self.draining
             && !(response.head.headerFields.value(of: .connection)?.lowercased().contains("close") ?? false)
-        let sendsBody = head.method != .head && HTTP1ResponseSerializer.allowsBody(response.head.status)
+        let sendsBody = head.method != .head && response.head.status.allowsContent
         HTTP1ResponseSerializer.write(
             response, keepAlive: keepAlive, requestVersion: head.version, includeBody: sendsBody, to: io)
         io.accessLog.record(

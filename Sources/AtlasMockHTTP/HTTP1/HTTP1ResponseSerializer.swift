@@ -12,11 +12,6 @@ enum HTTP1ResponseSerializer {
         .contentLength, .transferEncoding, .connection, .date, HTTPField.Name("Keep-Alive")!,
     ]
 
-    /// 1xx, 204 and 304 responses have no body, and the first two may not carry Content-Length (RFC 9110 §8.6).
-    static func allowsBody(_ status: HTTPResponse.Status) -> Bool {
-        !(status.kind == .informational || status == .noContent || status == .notModified)
-    }
-
     /// Queues `response`. `includeBody` is false for HEAD (Content-Length still states the GET body's size)
     /// and for statuses without a body.
     static func write(
@@ -33,7 +28,7 @@ enum HTTP1ResponseSerializer {
             Self.append(field.name.rawName, field.value, to: &head)
         }
         Self.append("Date", HTTPDate.now(), to: &head)
-        if status != .noContent && status.kind != .informational && status != .notModified {
+        if status.allowsContent {
             Self.append("Content-Length", String(body.count), to: &head)
         }
         if !keepAlive {

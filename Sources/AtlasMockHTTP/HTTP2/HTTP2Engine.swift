@@ -439,9 +439,7 @@ final class HTTP2Engine: ProtocolEngine, @unchecked Sendable {
     ) {
         guard let session = self.session else { return }
         let status = response.head.status.code
-        // RFC 9110 §8.6, §15.4.5: no content (nor its length) for 1xx, 204 and 304.
-        let hasContent = !(100..<200 ~= status || status == 204 || status == 304)
-        let sendsBody = hasContent && !headRequest && !response.body.isEmpty
+        let sendsBody = response.head.status.allowsContent && !headRequest && !response.body.isEmpty
         stream.status = status
         stream.responseBody = sendsBody ? response.body : []
 
@@ -452,7 +450,7 @@ final class HTTP2Engine: ProtocolEngine, @unchecked Sendable {
             self.appendField(field.name.canonicalName, field.value)
         }
         self.appendField("date", HTTPDate.now())
-        if hasContent {
+        if response.head.status.allowsContent {
             self.appendField("content-length", String(response.body.count))
         }
 

@@ -16,6 +16,14 @@ public struct HTTPServerResponse: Sendable {
     }
 }
 
+extension HTTPResponse.Status {
+    /// 1xx, 204 and 304 responses have no content, nor a length for it (RFC 9110 §8.6, §15.4.5); both protocols
+    /// ask this one rule.
+    var allowsContent: Bool {
+        !(self.kind == .informational || self == .noContent || self == .notModified)
+    }
+}
+
 /// What a handler answers: a response, or the instruction to drop the connection without one
 /// (used to simulate network failures on demand).
 public enum HTTPServerReply: Sendable {

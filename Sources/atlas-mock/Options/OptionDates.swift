@@ -1,0 +1,68 @@
+import AtlasMock
+import FoundationEssentials
+
+// The executable's date parsing, all of it: calendar days and clock starts.
+
+/// A calendar day written `YYYY-MM-DD`, as midnight UTC.
+struct CalendarDay: OptionValue {
+    static let expected = "a date YYYY-MM-DD"
+    private static let style = Date.ISO8601FormatStyle().year().month().day()
+    let setting: Date
+
+    static func parse(_ text: String) -> Date? {
+        text.count == 10 && Self.isCalendarDate(text) ? try? Self.style.parse(text) : nil
+    }
+
+    var defaultValueDescription: String { Self.style.format(self.setting) }
+
+    /// Whether `YYYY-MM-DD` names a real day: Foundation's parser rolls impossible days over (2026-02-30 becomes
+    /// March 2), so the date must format back to the same text.
+    static func isCalendarDate(_ text: String) -> Bool {
+        guard let date = try? Self.style.parse(text) else { return false }
+        return Self.style.format(date) == text
+    }
+}
+
+/// Where the server clock starts: `now`, an RFC 3339 instant, or a signed offset from now in s, m, h or d.
+enum ClockStart: OptionValue {
+    static let expected = "'now', an RFC 3339 instant or an offset like +36h"
+    private static let secondsPerUnit: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86400]
+
+    case now
+    case instant(Date)
+    case offset(seconds: TimeInterval)
+
+    var setting: Self { self }
+    init(setting: Self) { self = setting }
+
+    static func parse(_ text: String) -> Self? {
+        if text == "now" { return .now }
+        if let sign = text.first, sign == "+" || sign == "-", let unit = text.last,
+            let perUnit = Self.secondsPerUnit[unit], let amount = Double(text.dropFirst().dropLast())
+        {
+            return .offset(seconds: (sign == "-" ? -amount : amount) * perUnit)
+        }
+        guard CalendarDay.isCalendarDate(String(text.prefix(10))) else { return nil }
+        return (try? Date.ISO8601FormatStyle().parse(text)).map { .instant($0) }
+    }
+
+    var defaultValueDescription: String {
+        switch self {
+        case .now: "now"
+        case .instant(let date): Date.ISO8601FormatStyle().format(date)
+        case .offset(let seconds): (seconds < 0 ? "-" : "+") + Seconds.text(abs(seconds)) + "s"
+        }
+    }
+
+    /// The clock's mode, running from this start or (`frozen`) standing at it; `now` is read here.
+    func mode(frozen: Bool) -> MockClock.Mode {
+        switch (self, frozen) {
+        case (.now, false): .running(offset: 0)
+        case (.now, true): .frozen(Date())
+        case (.instant(let date), false): .running(offset: date.timeIntervalSinceNow)
+        case (.instant(let date), true): .frozen(date)
+        case (.offset(let seconds), false): .running(offset: seconds)
+        case (.offset(let seconds), true): .frozen(Date().addingTimeInterval(seconds))
+        }
+    }
+}

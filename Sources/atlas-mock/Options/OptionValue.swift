@@ -1,0 +1,177 @@
+import ArgumentParser
+import AtlasMock
+import AtlasMockHTTP
+import Dispatch
+
+/// The type of a serve option's value: `parse` reads a flag's or variable's text, `setting` is what goes into
+/// `ServeSettings`, and `init(setting:)` turns a default back into a value to show in help.
+protocol OptionValue: ExpressibleByArgument {
+    associatedtype Setting
+    /// Finishes the error `'TEXT' is not …` for text `parse` refuses.
+    static var expected: String { get }
+    static func parse(_ text: String) -> Setting?
+    var setting: Setting { get }
+    init(setting: Setting)
+}
+
+extension OptionValue {
+    init?(argument: String) {
+        guard let setting = Self.parse(argument) else { return nil }
+        self.init(setting: setting)
+    }
+
+    var defaultValueDescription: String { String(describing: self.setting) }
+}
+
+/// What was typed for an option, converted to `Value` when the option is resolved rather than by ArgumentParser:
+/// the README promises a one-line error naming the flag, or the variable when the text came from the environment
+/// (`--port: 'abc' is not a port (0-65535)`), and ArgumentParser's own message for a refused value has neither
+/// form. Only `ServeOption` reads `value`, reporting `text` when it is nil.
+struct Given<Value: OptionValue>: ExpressibleByArgument {
+    let text: String
+    let value: Value?
+
+    init(argument: String) {
+        self.text = argument
+        self.value = Value(argument: argument)
+    }
+
+    /// A value the command line gave already typed (a set `@Flag`, repeated paths).
+    init(_ value: Value) {
+        self.text = value.defaultValueDescription
+        self.value = value
+    }
+
+    /// The choices shell completion offers (`auth`, `log-level`).
+    static var allValueStrings: [String] { Value.allValueStrings }
+}
+
+/// An address to bind: an IPv4 or IPv6 literal or a name; only empty text is refused here, binding judges the rest.
+struct Host: OptionValue {
+    static let expected = "a host"
+    let setting: String
+    static func parse(_ text: String) -> String? { text.isEmpty ? nil : text }
+}
+
+struct Port: OptionValue {
+    static let expected = "a port (0-65535)"
+    let setting: Int
+    static func parse(_ text: String) -> Int? { Int(text).flatMap { (0...65535).contains($0) ? $0 : nil } }
+}
+
+/// The prefix of `links` hrefs; without a trailing slash, because paths are appended to it as they are.
+struct BaseURL: OptionValue {
+    static let expected = "an http(s) URL without a trailing slash"
+    let setting: String
+
+    static func parse(_ text: String) -> String? {
+        (text.hasPrefix("http://") || text.hasPrefix("https://")) && !text.hasSuffix("/") ? text : nil
+    }
+}
+
+struct Token: OptionValue {
+    static let expected = "a non-empty token"
+    let setting: String
+    static func parse(_ text: String) -> String? { text.isEmpty ? nil : text }
+}
+
+struct PositiveCount: OptionValue {
+    static let expected = "a positive whole number"
+    let setting: Int
+    static func parse(_ text: String) -> Int? { Int(text).flatMap { $0 > 0 ? $0 : nil } }
+}
+
+/// How many requests the journal keeps; capped because each is held in memory with its body.
+struct JournalSize: OptionValue {
+    static let expected = "a whole number from 1 to 1000000"
+    let setting: Int
+    static func parse(_ text: String) -> Int? { Int(text).flatMap { (1...1_000_000).contains($0) ? $0 : nil } }
+}
+
+/// A positive, possibly fractional, number of seconds.
+struct PositiveSeconds: OptionValue {
+    static let expected = "a positive number of seconds"
+    let setting: Double
+    static func parse(_ text: String) -> Double? { Double(text).flatMap { $0 > 0 ? $0 : nil } }
+    var defaultValueDescription: String { Seconds.text(self.setting) }
+}
+
+/// A non-negative, possibly fractional, number of seconds, kept to the millisecond as a Dispatch interval.
+struct Seconds: OptionValue {
+    static let expected = "a non-negative number of seconds"
+    let setting: DispatchTimeInterval
+
+    static func parse(_ text: String) -> DispatchTimeInterval? {
+        Double(text).flatMap { $0 >= 0 ? .milliseconds(Int($0 * 1000)) : nil }
+    }
+
+    var defaultValueDescription: String {
+        switch self.setting {
+        case .seconds(let seconds): Self.text(Double(seconds))
+        case .milliseconds(let milliseconds): Self.text(Double(milliseconds) / 1e3)
+        case .microseconds(let microseconds): Self.text(Double(microseconds) / 1e6)
+        case .nanoseconds(let nanoseconds): Self.text(Double(nanoseconds) / 1e9)
+        case .never: "never"
+        @unknown default: "\(self.setting)"
+        }
+    }
+
+    /// `300` rather than `300.0`: defaults are shown as a user would type them.
+    static func text(_ seconds: Double) -> String {
+        seconds == seconds.rounded() && abs(seconds) < 1e15 ? String(Int(seconds)) : String(seconds)
+    }
+}
+
+/// Seconds a created restore job spends PENDING, QUEUED and RUNNING, written `2,3,10`.
+struct RestorePhases: OptionValue {
+    static let expected = "three non-negative seconds like 2,3,10"
+    let setting: RestorePhaseDurations
+
+    static func parse(_ text: String) -> RestorePhaseDurations? {
+        let parts = text.split(separator: ",").compactMap { Double($0.trimmingOptionalWhitespace()) }
+        guard parts.count == 3, parts.allSatisfy({ $0 >= 0 }) else { return nil }
+        return RestorePhaseDurations(pending: parts[0], queued: parts[1], running: parts[2])
+    }
+
+    var defaultValueDescription: String {
+        [self.setting.pending, self.setting.queued, self.setting.running].map(Seconds.text).joined(separator: ",")
+    }
+}
+
+/// A boolean variable's value: `1`/`true`/`yes`/`on` or `0`/`false`/`no`/`off`, in any case. (The flags
+/// themselves take no value; this is how the environment sets them.)
+struct OnOff: OptionValue {
+    static let expected = "true or false"
+    let setting: Bool
+
+    static func parse(_ text: String) -> Bool? {
+        switch text.lowercased() {
+        case "1", "true", "yes", "on": true
+        case "0", "false", "no", "off": false
+        default: nil
+        }
+    }
+
+    var defaultValueDescription: String { self.setting ? "on" : "off" }
+}
+
+/// Paths, from repeated flags or a `:`-separated variable (empty segments skipped).
+struct PathList: OptionValue {
+    static let expected = "paths separated by ':'"
+    let setting: [String]
+    static func parse(_ text: String) -> [String]? { text.split(separator: ":").map(String.init) }
+    var defaultValueDescription: String { self.setting.joined(separator: ":") }
+}
+
+/// One of an enumeration's raw values: `auth` (`strict or off`), `log-level` (`one of trace, debug, …`).
+struct Choice<Setting: RawRepresentable & CaseIterable>: OptionValue where Setting.RawValue == String {
+    static var expected: String {
+        let names = Setting.allCases.map(\.rawValue)
+        return names.count == 2 ? names.joined(separator: " or ") : "one of " + names.joined(separator: ", ")
+    }
+    static var allValueStrings: [String] { Setting.allCases.map(\.rawValue) }
+    let setting: Setting
+
+    static func parse(_ text: String) -> Setting? { Setting(rawValue: text) }
+    var defaultValueDescription: String { self.setting.rawValue }
+}

@@ -1,0 +1,97 @@
+import ArgumentParser
+
+/// One row of `ServeOptions.table`: a serve flag, its `ATLAS_MOCK_*` variable, its help, its default and where
+/// its value goes. The variable is the flag upper-cased with `_` for `-`, so the two cannot drift apart; the default
+/// shown is read from `ServeSettings()`, the one place it is written.
+struct ServeOption {
+    let flag: String
+    let meaning: String
+    /// The default as `--help` and the README's flag table show it.
+    let defaultText: String
+    /// Stores the value from the command line, else from the variable, else leaves the default in place; a bad
+    /// value throws the one-line error naming the flag (and the variable when it came from there).
+    let resolve: (ServeOptions, [String: String], inout ServeSettings) throws -> Void
+
+    var variable: String { Self.variable(for: self.flag) }
+
+    static func variable(for flag: String) -> String { "ATLAS_MOCK_" + flag.uppercased().replacing("-", with: "_") }
+
+    /// The help ends in `[VARIABLE, default TEXT]`; the README test reads the variable and default from there.
+    var help: String { "\(self.meaning) [\(self.variable), default \(self.defaultText)]" }
+
+    /// An `@Option` stored at `setting`.
+    init<Value: OptionValue>(
+        _ flag: String, _ meaning: String, given: KeyPath<ServeOptions, Given<Value>?>,
+        setting: WritableKeyPath<ServeSettings, Value.Setting>
+    ) {
+        let shown = Value(setting: ServeSettings()[keyPath: setting]).defaultValueDescription
+        self.init(
+            flag, meaning, defaultText: shown, given: { $0[keyPath: given] },
+            store: { $0[keyPath: setting] = $1.setting })
+    }
+
+    /// An `@Option` for a setting absent by default; `absent` says what happens then.
+    init<Value: OptionValue>(
+        _ flag: String, _ meaning: String, given: KeyPath<ServeOptions, Given<Value>?>,
+        setting: WritableKeyPath<ServeSettings, Value.Setting?>, absent: String
+    ) {
+        self.init(
+            flag, meaning, defaultText: absent, given: { $0[keyPath: given] },
+            store: { $0[keyPath: setting] = $1.setting })
+    }
+
+    /// A `@Flag`: given, it turns the setting on; otherwise the variable (`true`/`false`, `1`/`0`, …) decides.
+    init(
+        _ flag: String, _ meaning: String, isSet: KeyPath<ServeOptions, Bool>,
+        setting: WritableKeyPath<ServeSettings, Bool>
+    ) {
+        let shown = OnOff(setting: ServeSettings()[keyPath: setting]).defaultValueDescription
+        self.init(
+            flag, meaning, defaultText: shown, given: { $0[keyPath: isSet] ? Given(OnOff(setting: true)) : nil },
+            store: { $0[keyPath: setting] = $1.setting })
+    }
+
+    /// A repeatable `@Option` of paths; the variable holds them `:`-separated. None given: `absent` says what happens.
+    init(
+        _ flag: String, _ meaning: String, paths: KeyPath<ServeOptions, [String]>,
+        setting: WritableKeyPath<ServeSettings, [String]>, absent: String
+    ) {
+        let given = { (command: ServeOptions) in
+            command[keyPath: paths].isEmpty ? nil : Given(PathList(setting: command[keyPath: paths]))
+        }
+        self.init(flag, meaning, defaultText: absent, given: given, store: { $0[keyPath: setting] = $1.setting })
+    }
+
+    private init<Value: OptionValue>(
+        _ flag: String, _ meaning: String, defaultText: String, given: @escaping (ServeOptions) -> Given<Value>?,
+        store: @escaping (inout ServeSettings, Value) -> Void
+    ) {
+        self.flag = flag
+        self.meaning = meaning
+        self.defaultText = defaultText
+        let variable = Self.variable(for: flag)
+        self.resolve = { command, environment, settings in
+            if let given = given(command) {
+                guard let value = given.value else {
+                    throw ValidationError("--\(flag): '\(given.text)' is not \(Value.expected)")
+                }
+                store(&settings, value)
+            } else if let text = environment[variable], !text.isEmpty {
+                guard let value = Value(argument: text) else {
+                    throw ValidationError("\(variable) (--\(flag)): '\(text)' is not \(Value.expected)")
+                }
+                store(&settings, value)
+            }
+        }
+    }
+}
+
+extension ArgumentHelp {
+    /// The help of the serve option named `flag`, from its row in `ServeOptions.table`.
+    static func serve(_ flag: String) -> ArgumentHelp {
+        guard let option = ServeOptions.table.first(where: { $0.flag == flag }) else {
+            preconditionFailure("--\(flag) has no row in ServeOptions.table")
+        }
+        return ArgumentHelp(option.help)
+    }
+}

@@ -1,0 +1,103 @@
+import ArgumentParser
+import AtlasMock
+import FoundationEssentials
+import Logging
+
+/// The serve options: each declared here and described by its row in `Self.table` (flag, variable, help, where
+/// its value goes), which `--help`, the resolution and the README test all read.
+///
+/// Adding a flag `--x` is a change to this file alone:
+/// - declare `@Option(help: .serve("x")) var x: Given<T>?`, where `T: OptionValue` parses the text and names
+///   what it expects (OptionValue.swift; write a new one if none fits), or `@Flag(help: .serve("x")) var x = false`;
+/// - add its row to `table`: `ServeOption("x", "What it does.", given: \.x, setting: \.atlas.someField)` (`absent:`
+///   for a setting that is nil by default, `isSet:` for a flag, `paths:` for a repeatable path option). The
+///   default is what `ServeSettings()` holds at `setting` (usually `AtlasConfiguration`'s own default), and the
+///   variable `ATLAS_MOCK_X` follows from the name.
+/// Then add the README row: `ReadmeFlagTableTests` fails until the README's "Running it" table names the flag,
+/// its variable and the same default.
+struct ServeOptions: ParsableArguments {
+    @Option(help: .serve("host")) var host: Given<Host>?
+    @Option(help: .serve("port")) var port: Given<Port>?
+    @Option(help: .serve("base-url")) var baseURL: Given<BaseURL>?
+    @Option(help: .serve("auth")) var auth: Given<Choice<AtlasConfiguration.AuthMode>>?
+    @Flag(help: .serve("enforce-sunset")) var enforceSunset = false
+    @Option(help: .serve("sunset-date")) var sunsetDate: Given<CalendarDay>?
+    @Option(help: .serve("clock")) var clock: Given<ClockStart>?
+    @Flag(help: .serve("freeze-clock")) var freezeClock = false
+    @Option(help: .serve("fixtures")) var fixtures: [String] = []
+    @Option(help: .serve("admin-token")) var adminToken: Given<Token>?
+    @Option(help: .serve("journal-size")) var journalSize: Given<JournalSize>?
+    @Option(help: .serve("nonce-lifetime")) var nonceLifetime: Given<PositiveSeconds>?
+    @Option(help: .serve("restore-phases")) var restorePhases: Given<RestorePhases>?
+    @Option(help: .serve("max-connections")) var maxConnections: Given<PositiveCount>?
+    @Option(help: .serve("drain-timeout")) var drainTimeout: Given<Seconds>?
+    @Option(help: .serve("log-level")) var logLevel: Given<Choice<Logger.Level>>?
+
+    /// Every bad value is reported here, before anything binds.
+    func validate() throws {
+        _ = try self.settings()
+    }
+
+    /// The options resolved in table order, each from its flag, else its variable, else its default.
+    func settings() throws -> ServeSettings {
+        let environment = ProcessInfo.processInfo.environment
+        var settings = ServeSettings()
+        for option in Self.table {
+            try option.resolve(self, environment, &settings)
+        }
+        return settings
+    }
+
+    /// One row per option, in the order `--help` lists them and errors are checked.
+    static var table: [ServeOption] {
+        [
+            ServeOption(
+                "host", "Address to bind: IPv4/IPv6 literal or name.", given: \.host, setting: \.atlas.server.host),
+            ServeOption("port", "Port to bind; 0 picks a free one.", given: \.port, setting: \.atlas.server.port),
+            ServeOption(
+                "base-url", "Base URL for response links, e.g. https://cloud.mongodb.com.", given: \.baseURL,
+                setting: \.atlas.baseURL, absent: "from Host"),
+            ServeOption(
+                "auth", "strict: enforce credentials, roles and access lists; off: everyone is an org owner.",
+                given: \.auth, setting: \.atlas.authMode),
+            ServeOption(
+                "enforce-sunset",
+                "Answer the deprecated tenant endpoints 410 VERSION_GONE once the clock passes the sunset date.",
+                isSet: \.enforceSunset, setting: \.atlas.deprecation.enforceSunset),
+            ServeOption(
+                "sunset-date", "Sunset date of the tenant endpoints, YYYY-MM-DD.", given: \.sunsetDate,
+                setting: \.atlas.deprecation.sunset),
+            ServeOption(
+                "clock", "Server clock start: 'now', an RFC 3339 instant, or an offset like +36h, -7d, +90m.",
+                given: \.clock, setting: \.clockStart),
+            ServeOption(
+                "freeze-clock", "Keep the server clock still (move it with PUT /__admin/clock).",
+                isSet: \.freezeClock, setting: \.freezeClock),
+            ServeOption(
+                "fixtures", "Fixture file or directory of *.json; repeatable (the variable: ':'-separated).",
+                paths: \.fixtures, setting: \.fixturePaths, absent: "embedded dataset"),
+            ServeOption(
+                "admin-token", "Require 'Authorization: Bearer <token>' on /__admin/ routes except health.",
+                given: \.adminToken, setting: \.atlas.adminToken, absent: "none"),
+            ServeOption(
+                "journal-size", "Requests kept by GET /__admin/requests.", given: \.journalSize,
+                setting: \.atlas.journalCapacity),
+            ServeOption(
+                "nonce-lifetime", "Seconds a Digest nonce stays valid.", given: \.nonceLifetime,
+                setting: \.atlas.nonceLifetime),
+            ServeOption(
+                "restore-phases", "Seconds created restore jobs spend PENDING,QUEUED,RUNNING.", given: \.restorePhases,
+                setting: \.atlas.restorePhases),
+            ServeOption(
+                "max-connections", "Open connections beyond this are answered 503.", given: \.maxConnections,
+                setting: \.atlas.server.maxConnections),
+            ServeOption(
+                "drain-timeout", "Seconds in-flight requests get after SIGTERM before exit.", given: \.drainTimeout,
+                setting: \.atlas.server.drainTimeout),
+            ServeOption(
+                "log-level",
+                "trace, debug, info (one access-log line per request), notice, warning, error, critical.",
+                given: \.logLevel, setting: \.atlas.logLevel),
+        ]
+    }
+}
