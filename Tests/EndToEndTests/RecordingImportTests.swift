@@ -78,4 +78,42 @@ struct RecordingImportTests {
         #expect(empty.status == 2)
         #expect(empty.stderr == directory.path + ": $: the directory holds no files\n")
     }
+
+    /// A saved Flex snapshot list (JSON, cluster from its self link) and a recorded Flex restore-job list (cluster
+    /// from the recorder's file name) load through `--fixtures` beside the default data and are served.
+    @Test func savedListsAndRecordingsLoadThroughFixtures() async throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let group = "/api/atlas/v2/groups/\(Atlas.projectId)/flexClusters/FlexCluster0/backup"
+        let snapshot =
+            #"{"expiration":"2026-08-13T09:14:05Z","finishTime":"2026-08-05T09:16:19Z","id":"6a72feddc3a1f0e2b4d6a8b2","mongoDBVersion":"8.0.12","scheduledTime":"2026-08-05T09:14:05Z","startTime":"2026-08-05T09:14:05Z","status":"COMPLETED"}"#
+        let snapshots = directory.appendingPathComponent("flex-snapshots.json")
+        try Data(
+            #"{"links":[{"href":"http://localhost:8080\#(group)/snapshots?includeCount=true&pageNum=1&itemsPerPage=100","rel":"self"}],"results":[\#(snapshot)],"totalCount":1}"#
+                .utf8
+        ).write(to: snapshots)
+        let job =
+            #"{"deliveryType":"RESTORE","expirationDate":"2026-08-05T16:00:00Z","id":"6a7309a08b7c6d5e4f3a2b1c","instanceName":"FlexCluster0","projectId":"\#(Atlas.projectId)","restoreScheduledDate":"2026-08-05T10:00:00Z","snapshotId":"6a72feddc3a1f0e2b4d6a8b2","status":"QUEUED","targetDeploymentItemName":"FlexCluster0","targetProjectId":"\#(Atlas.projectId)"}"#
+        let recording = directory.appendingPathComponent(
+            "GET__api_atlas_v2_groups_\(Atlas.projectId)_flexClusters_FlexCluster0_backup_restoreJobs_1.snaphost")
+        try Data(
+            ("HTTP/2.0 200 OK\nContent-Type: application/vnd.atlas.2024-11-13+json;charset=utf-8\n\n"
+                + #"{"links":[],"results":[\#(job)],"totalCount":1}"#).utf8
+        ).write(to: recording)
+        let arguments = [
+            "--fixtures", Paths.defaultFixtures, "--fixtures", snapshots.path, "--fixtures", recording.path,
+        ]
+        try await withAtlasMock(arguments) { server in
+            let listed = try await Client.curl(
+                .http1, "GET", server.url + group + "/snapshots", Atlas.readOnlyKey + ["--header", Atlas.flexAccept])
+            let ids = try #require(try listed.json()["results"] as? [[String: Any]], "\(listed)").compactMap {
+                $0["id"] as? String
+            }
+            #expect(ids.last == "6a72feddc3a1f0e2b4d6a8b2", "\(ids)")
+            let served = try await Client.curl(
+                .http1, "GET", server.url + group + "/restoreJobs/6a7309a08b7c6d5e4f3a2b1c",
+                Atlas.readOnlyKey + ["--header", Atlas.flexAccept])
+            #expect(served.body == job, "\(served)")
+        }
+    }
 }

@@ -6,7 +6,8 @@ import FoundationEssentials
 /// The format is documented in `fixtures/FORMAT.md`.
 public enum FixtureLoader {
     /// Loads files and directories in order; a directory contributes its `*.json` files in name order. Later
-    /// sources add to earlier ones, and references may point into any of them.
+    /// sources add to earlier ones, and references may point into any of them. A file may also be a saved Atlas
+    /// response (`SavedResponse`), or a recorded HTTP response holding one.
     public static func load(paths: [String]) throws(FixtureErrors) -> Fixtures {
         var sources: [(source: String, json: [UInt8])] = []
         var errors: [FixtureError] = []
@@ -55,11 +56,26 @@ public enum FixtureLoader {
     {
         var errors: [FixtureError] = []
         var documents: [FixtureDocument] = []
-        for (source, json) in sources {
+        for (source, bytes) in sources {
+            var json = bytes
+            var requestPath: String?
+            // A raw HTTP response (`curl -i`, the Atlas CLI's recorder): its body, and the path its file name gives.
+            if HTTPRecording.looksLikeRecording(bytes) {
+                switch HTTPRecording.parse(bytes, source: source).flatMap(Self.recordedBody) {
+                case .success(let recording):
+                    json = recording.body
+                    requestPath = recording.path
+                case .failure(let error):
+                    errors.append(FixtureError(source: source, path: "$", message: error.message))
+                    continue
+                }
+            }
             let (document, documentErrors) = Self.decodeCollecting(json: json, source: source) { reader, diagnostics throws(JSONSyntaxError) in
-                try Self.isListResponse(reader)
-                    ? FixtureDocument.listResponseSchema.decode(&reader, at: "$", &diagnostics)
-                    : FixtureDocument.schema.decode(&reader, at: "$", &diagnostics)
+                if requestPath != nil { return try SavedResponse.decode(&reader, requestPath: requestPath, &diagnostics) }
+                if try SavedResponse.recognise(reader) {
+                    return try SavedResponse.decode(&reader, requestPath: nil, &diagnostics)
+                }
+                return try FixtureDocument.schema.decode(&reader, at: "$", &diagnostics)
             }
             errors += documentErrors
             if let document { documents.append(document) }
@@ -73,17 +89,16 @@ public enum FixtureLoader {
         return merged
     }
 
-    /// Whether the document is an object with a `results` member (an Atlas list response), found by stepping
-    /// over the top-level values without decoding them.
-    private static func isListResponse(_ reader: JSONReader) throws(JSONSyntaxError) -> Bool {
-        var reader = reader
-        guard try reader.kind() == .object else { return false }
-        var found = false
-        try reader.readObject { reader, key throws(JSONSyntaxError) in
-            if reader.text(key, equals: Array("results".utf8)) { found = true }
-            try reader.skipValue()
+    /// A recording holds fixture records only if it is a success; an error answer is refused by name
+    /// (`atlas-mock import` skips such files with a note instead).
+    private static func recordedBody(_ recording: HTTPRecording) -> Result<HTTPRecording, RecordingError> {
+        guard (200..<300).contains(recording.status) else {
+            return .failure(
+                RecordingError(
+                    source: recording.source,
+                    message: "a recorded HTTP \(recording.status) answer holds no fixture records"))
         }
-        return found
+        return .success(recording)
     }
 
     private static func syntaxError(_ failure: JSONSyntaxError, source: String, bytes: UnsafeBufferPointer<UInt8>)
