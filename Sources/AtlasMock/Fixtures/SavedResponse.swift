@@ -24,9 +24,22 @@ enum SavedResponse {
     static func decode(_ reader: inout JSONReader, requestPath path: String?, _ diagnostics: inout FixtureDiagnostics)
         throws(JSONSyntaxError) -> FixtureDocument?
     {
+        // One step over the top level for `links` (small) and whether it is a list; `results` is not read twice,
+        // as a saved list can hold as many jobs as any fixture file.
         var probe = reader
-        let whole = try probe.value()
-        let resource = (path ?? whole.selfLink).flatMap(RecordedResource.init(path:))
+        var links: JSONValue?
+        var isList = false
+        if try probe.kind() == .object {
+            try probe.readObject { reader, key throws(JSONSyntaxError) in
+                if reader.text(key, equals: Array("links".utf8)) {
+                    links = try reader.value()
+                } else {
+                    if reader.text(key, equals: Array("results".utf8)) { isList = true }
+                    try reader.skipValue()
+                }
+            }
+        }
+        let resource = (path ?? links.flatMap(JSONValue.selfHref)).flatMap(RecordedResource.init(path:))
         if let path {
             switch resource {
             case .restoreJobs?, .snapshots?: break
@@ -57,7 +70,7 @@ enum SavedResponse {
                 }
             }
         }
-        if whole["results"] != nil {
+        if isList {
             try reader.readObject { reader, key throws(JSONSyntaxError) in
                 let name = reader.string(key)
                 switch name {

@@ -27,6 +27,11 @@ extension JSONValue {
 
     /// The `href` of the `self` link in `links`, which names the resource's path (lists and tenant entities).
     var selfLink: String? {
-        self["links"]?.elements?.first { $0["rel"]?.string == "self" }?["href"]?.string
+        self["links"].flatMap(Self.selfHref)
+    }
+
+    /// The `href` of the `self` link in a `links` array.
+    static func selfHref(in links: JSONValue) -> String? {
+        links.elements?.first { $0["rel"]?.string == "self" }?["href"]?.string
     }
 }
