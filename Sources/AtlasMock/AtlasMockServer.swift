@@ -20,13 +20,13 @@ public final class AtlasMockServer: Sendable {
     /// Invariant: set once, by `start()`.
     private let boundAddress = Mutex<BoundAddress?>(nil)
 
-    /// Builds the server without binding; `start()` binds.
+    /// Builds the server without binding; `start()` binds. `dataReplaced` runs after admin calls that leave the
+    /// previous data as garbage (the executable hands freed memory back to the system then).
     public init(
         configuration: AtlasConfiguration = AtlasConfiguration(), fixtures: Fixtures = .default,
-        logger: Logger = Logger(label: "atlas-mock")
+        logger: Logger = Logger(label: "atlas-mock"), dataReplaced: @escaping @Sendable () -> Void = {}
     ) {
-        // Admin loads and resets leave the previous data as garbage; the server hands it back to the system.
-        self.atlas = FakeAtlas(configuration: configuration, fixtures: fixtures) { FreedMemory.returnToSystemSoon() }
+        self.atlas = FakeAtlas(configuration: configuration, fixtures: fixtures, dataReplaced: dataReplaced)
         self.httpServer = HTTPServer(configuration: configuration.server, handler: self.atlas, logger: logger)
     }
 
@@ -35,8 +35,6 @@ public final class AtlasMockServer: Sendable {
     public func start() throws -> String {
         let address = try self.httpServer.start()
         self.boundAddress.withLock { $0 = address }
-        // The fixtures were parsed and indexed in `init`; the parse's garbage need not stay resident.
-        FreedMemory.returnToSystemSoon()
         return address.urlString
     }
 

@@ -30,13 +30,18 @@ struct ServeCommand: ParsableCommand {
             StandardStreams.error("atlas-mock: \(error.errors.count) fixture error(s); not serving\n")
             throw ExitCode(2)
         }
-        let server = AtlasMockServer(configuration: configuration, fixtures: fixtures, logger: logger)
+        // Fixture loads leave their parse behind as freed heap, which glibc would keep resident: a long-running
+        // process hands it back, after start-up and after each admin load or reset.
+        let server = AtlasMockServer(configuration: configuration, fixtures: fixtures, logger: logger) {
+            FreedMemory.returnToSystemSoon()
+        }
         // Installed on the main thread before any server thread exists, so those threads inherit the blocked signals.
         let signals = TerminationSignals(server: server.httpServer, logger: logger) { status in
             Glibc.exit(status)
         }
         do {
             let url = try server.start()
+            FreedMemory.returnToSystemSoon()
             // The one line scripts read to learn the port (`--port 0`).
             StandardStreams.output(url + "\n")
         } catch {

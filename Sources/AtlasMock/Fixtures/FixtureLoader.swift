@@ -39,7 +39,7 @@ public enum FixtureLoader {
             }
         }
         guard errors.isEmpty else { throw FixtureErrors(errors) }
-        return try Self.load(sources: sources)
+        return try Self.load(decoding: &sources, onto: Fixtures())
     }
 
     /// Loads one JSON document (e.g. an admin request body) on top of `base`, which is not re-validated;
@@ -54,29 +54,41 @@ public enum FixtureLoader {
     public static func load(sources: [(source: String, json: [UInt8])], onto base: Fixtures = Fixtures())
         throws(FixtureErrors) -> Fixtures
     {
+        var sources = sources
+        return try Self.load(decoding: &sources, onto: base)
+    }
+
+    /// Decodes each source and drops its bytes straight after (its records own their strings), so a large file
+    /// is not held while the next is read or while everything is validated.
+    private static func load(decoding sources: inout [(source: String, json: [UInt8])], onto base: Fixtures)
+        throws(FixtureErrors) -> Fixtures
+    {
         var errors: [FixtureError] = []
         var documents: [FixtureDocument] = []
-        for (source, bytes) in sources {
-            var json = bytes
+        for index in sources.indices {
+            let source = sources[index].source
             var requestPath: String?
             // A raw HTTP response (`curl -i`, the Atlas CLI's recorder): its body, and the path its file name gives.
-            if HTTPRecording.looksLikeRecording(bytes) {
-                switch HTTPRecording.parse(bytes, source: source).flatMap(Self.recordedBody) {
+            if HTTPRecording.looksLikeRecording(sources[index].json) {
+                switch HTTPRecording.parse(sources[index].json, source: source).flatMap(Self.recordedBody) {
                 case .success(let recording):
-                    json = recording.body
+                    sources[index].json = recording.body
                     requestPath = recording.path
                 case .failure(let error):
                     errors.append(FixtureError(source: source, path: "$", message: error.message))
+                    sources[index].json = []
                     continue
                 }
             }
-            let (document, documentErrors) = Self.decodeCollecting(json: json, source: source) { reader, diagnostics throws(JSONSyntaxError) in
+            let (document, documentErrors) = Self.decodeCollecting(json: sources[index].json, source: source) {
+                reader, diagnostics throws(JSONSyntaxError) in
                 if requestPath != nil { return try SavedResponse.decode(&reader, requestPath: requestPath, &diagnostics) }
                 if try SavedResponse.recognise(reader) {
                     return try SavedResponse.decode(&reader, requestPath: nil, &diagnostics)
                 }
                 return try FixtureDocument.schema.decode(&reader, at: "$", &diagnostics)
             }
+            sources[index].json = []
             errors += documentErrors
             if let document { documents.append(document) }
         }
@@ -122,8 +134,8 @@ extension FixtureLoader {
     static func faultRules(json: [UInt8], source: String) throws(FixtureErrors) -> [FaultRule] {
         try Self.decode(json: json, source: source) { reader, diagnostics throws(JSONSyntaxError) in
             if try reader.kind() == .array {
-                let codec = FieldCodec<[Located<FaultRule.Declaration>]>.located(FaultRule.schema, type: "array")
-                return try codec.decode(&reader, &diagnostics, "$")?.compactMap(\.record.rule) ?? []
+                let codec = FieldCodec<LocatedRecords<FaultRule.Declaration>>.records(FaultRule.schema, type: "array")
+                return try codec.decode(&reader, &diagnostics, "$")?.records.compactMap(\.rule) ?? []
             }
             return try FaultRule.schema.decode(&reader, at: "$", &diagnostics)?.rule.map { [$0] } ?? []
         }

@@ -9,7 +9,7 @@ struct FixtureValidator {
     /// `base` plus the documents' records, or nil (with `errors` set) when anything is wrong.
     mutating func merge(_ documents: [FixtureDocument], onto base: Fixtures) -> Fixtures? {
         // Snapshots and faults are derived views of their documents: worked out once here.
-        let documents = documents.map(Resolved.init)
+        let resolved = documents.map(Resolved.init)
         var organizations = Definitions()
         var projects = Definitions()
         var projectOrg: [String: String] = [:]
@@ -33,45 +33,45 @@ struct FixtureValidator {
         for fault in base.faults { faults[fault.id] = .some(nil) }
 
         // Definitions first, across all documents, so references may point forwards or into other files.
-        for document in documents {
-            for (organization, location) in document.organizations.pairs() {
+        for document in resolved {
+            for (organization, location) in document.organizations {
                 self.define(organization.id, "organization id", at: location, "id", in: &organizations)
             }
-            for (project, location) in document.projects.pairs() {
+            for (project, location) in document.projects {
                 self.define(project.id, "project id", at: location, "id", in: &projects)
                 projectOrg[project.id] = projectOrg[project.id] ?? project.orgId
             }
-            for (cluster, location) in document.clusters.pairs() {
+            for (cluster, location) in document.clusters {
                 self.define(
                     Self.key(cluster.projectId, cluster.name), "cluster \"\(cluster.name)\" in project \(cluster.projectId)",
                     at: location, "name", in: &clusters)
             }
-            for (snapshot, location) in document.snapshots.pairs() {
+            for (snapshot, location) in document.snapshots {
                 self.define(snapshot.id, "snapshot id", at: location, "id", in: &snapshots)
             }
-            for (job, location) in document.tenantRestoreJobs.pairs() {
+            for (job, location) in document.tenantRestoreJobs.pairs {
                 self.define(job.id, "restore job id", at: location, "id", in: &jobs)
             }
-            for (key, location) in document.apiKeys.pairs() {
+            for (key, location) in document.apiKeys {
                 self.define(key.publicKey, "API key", at: location, "publicKey", in: &keys)
             }
-            for (account, location) in document.serviceAccounts.pairs() {
+            for (account, location) in document.serviceAccounts {
                 self.define(account.clientId, "service account", at: location, "clientId", in: &accounts)
             }
-            for (fault, location) in document.faults.pairs() where !fault.id.isEmpty {
+            for (fault, location) in document.faults where !fault.id.isEmpty {
                 self.define(fault.id, "fault id", at: location, "id", in: &faults)
             }
         }
 
-        for document in documents {
-            for (project, location) in document.projects.pairs() where organizations[project.orgId] == nil {
+        for document in resolved {
+            for (project, location) in document.projects where organizations[project.orgId] == nil {
                 self.errors.append(location.error("orgId", "organization \"\(project.orgId)\" does not exist"))
             }
-            for (cluster, location) in document.clusters.pairs() where projects[cluster.projectId] == nil {
+            for (cluster, location) in document.clusters where projects[cluster.projectId] == nil {
                 self.errors.append(location.error("projectId", "project \"\(cluster.projectId)\" does not exist"))
             }
             var reportedGroups: Set<String> = []
-            for (snapshot, location) in document.snapshots.pairs()
+            for (snapshot, location) in document.snapshots
             where clusters[Self.key(snapshot.projectId, snapshot.clusterName)] == nil {
                 // Snapshots name their cluster through their group: report once, at the group.
                 let group = location.path.firstRange(of: ".snapshots[").map { String(location.path[..<$0.lowerBound]) }
@@ -81,33 +81,39 @@ struct FixtureValidator {
                     FixtureLocation(source: location.source, path: group).error(
                         "clusterName", self.missingCluster(snapshot.clusterName, snapshot.projectId, projects)))
             }
-            for (job, location) in document.tenantRestoreJobs.pairs() where clusters[Self.key(job.projectId, job.clusterName)] == nil {
+            for (job, location) in document.tenantRestoreJobs.pairs where clusters[Self.key(job.projectId, job.clusterName)] == nil {
                 self.errors.append(location.error("clusterName", self.missingCluster(job.clusterName, job.projectId, projects)))
             }
-            for (key, location) in document.apiKeys.pairs() {
+            for (key, location) in document.apiKeys {
                 self.checkCredential(orgId: key.orgId, roles: key.roles, at: location, organizations, projectOrg)
             }
-            for (account, location) in document.serviceAccounts.pairs() {
+            for (account, location) in document.serviceAccounts {
                 self.checkCredential(orgId: account.orgId, roles: account.roles, at: location, organizations, projectOrg)
             }
         }
         guard self.errors.isEmpty else { return nil }
 
         var merged = base
-        for document in documents {
-            merged.dataset.organizations += document.organizations.map(\.record)
-            merged.dataset.projects += document.projects.map(\.record)
-            merged.dataset.clusters += document.clusters.map(\.record)
-            merged.dataset.snapshots += document.snapshots.map(\.record)
-            merged.dataset.restoreJobs += document.tenantRestoreJobs.map(\.record)
-            merged.dataset.apiKeys += document.apiKeys.map(\.record)
-            merged.dataset.serviceAccounts += document.serviceAccounts.map(\.record)
-            merged.faults += document.faults.map(\.record)
+        for (document, resolved) in zip(documents, resolved) {
+            Self.adopt(document.organizations.records, into: &merged.dataset.organizations)
+            Self.adopt(document.projects.records, into: &merged.dataset.projects)
+            Self.adopt(document.clusters.records, into: &merged.dataset.clusters)
+            Self.adopt(resolved.snapshots.map(\.0), into: &merged.dataset.snapshots)
+            Self.adopt(document.tenantRestoreJobs.records, into: &merged.dataset.restoreJobs)
+            Self.adopt(document.apiKeys.records, into: &merged.dataset.apiKeys)
+            Self.adopt(document.serviceAccounts.records, into: &merged.dataset.serviceAccounts)
+            Self.adopt(resolved.faults.map(\.0), into: &merged.faults)
         }
         return merged
     }
 
     private static func key(_ projectId: String, _ name: String) -> String { projectId + "/" + name }
+
+    /// Appends `records`; into an empty array they are taken as they are, sharing storage instead of copying
+    /// (the common case of one large file).
+    private static func adopt<Record>(_ records: [Record], into array: inout [Record]) {
+        if array.isEmpty { array = records } else { array += records }
+    }
 
     private mutating func define(
         _ id: String, _ what: String, at location: FixtureLocation, _ field: String, in definitions: inout Definitions
@@ -146,33 +152,27 @@ struct FixtureValidator {
         }
     }
 
-    /// A document with its snapshots flattened and its faults built once.
+    /// A document's records as `(record, location)` pairs, with its snapshots flattened and its faults built.
     private struct Resolved {
-        var organizations: [Located<Organization>]
-        var projects: [Located<Project>]
-        var clusters: [Located<Cluster>]
-        var tenantRestoreJobs: [Located<RestoreJob>]
-        var snapshots: [Located<TenantSnapshot>]
-        var apiKeys: [Located<APIKey>]
-        var serviceAccounts: [Located<ServiceAccount>]
-        var faults: [Located<FaultRule>]
+        var organizations: [(Organization, FixtureLocation)]
+        var projects: [(Project, FixtureLocation)]
+        var clusters: [(Cluster, FixtureLocation)]
+        var tenantRestoreJobs: LocatedRecords<RestoreJob>
+        var snapshots: [(TenantSnapshot, FixtureLocation)]
+        var apiKeys: [(APIKey, FixtureLocation)]
+        var serviceAccounts: [(ServiceAccount, FixtureLocation)]
+        var faults: [(FaultRule, FixtureLocation)]
 
         init(_ document: FixtureDocument) {
-            self.organizations = document.organizations
-            self.projects = document.projects
-            self.clusters = document.clusters
+            self.organizations = Array(document.organizations.pairs)
+            self.projects = Array(document.projects.pairs)
+            self.clusters = Array(document.clusters.pairs)
+            // The large collection stays as it is; its locations are made one at a time, and only for errors.
             self.tenantRestoreJobs = document.tenantRestoreJobs
             self.snapshots = document.snapshots
-            self.apiKeys = document.apiKeys
-            self.serviceAccounts = document.serviceAccounts
+            self.apiKeys = Array(document.apiKeys.pairs)
+            self.serviceAccounts = Array(document.serviceAccounts.pairs)
             self.faults = document.faults
         }
-    }
-}
-
-extension Array {
-    /// `(record, location)` pairs, for loops that need both.
-    fileprivate func pairs<Record>() -> LazyMapSequence<Self, (Record, FixtureLocation)> where Element == Located<Record> {
-        self.lazy.map { ($0.record, $0.location) }
     }
 }

@@ -27,11 +27,13 @@ extension Fixtures {
         let dataset = self.dataset
         var groups: [SnapshotGroup] = []
         for snapshot in dataset.snapshots {
-            let located = Located(record: snapshot, location: FixtureLocation(source: "", path: ""))
             if let last = groups.last, last.projectId == snapshot.projectId, last.clusterName == snapshot.clusterName {
-                groups[groups.count - 1].snapshots.append(located)
+                groups[groups.count - 1].snapshots.records.append(snapshot)
             } else {
-                groups.append(SnapshotGroup(projectId: snapshot.projectId, clusterName: snapshot.clusterName, snapshots: [located]))
+                groups.append(
+                    SnapshotGroup(
+                        projectId: snapshot.projectId, clusterName: snapshot.clusterName,
+                        snapshots: LocatedRecords(records: [snapshot])))
             }
         }
         return .object([

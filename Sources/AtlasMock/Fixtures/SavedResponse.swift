@@ -35,7 +35,7 @@ enum SavedResponse {
                     links = try reader.value()
                 } else {
                     if reader.text(key, equals: Array("results".utf8)) { isList = true }
-                    try reader.skipValue()
+                    _ = try reader.skipValue()
                 }
             }
         }
@@ -44,30 +44,34 @@ enum SavedResponse {
             switch resource {
             case .restoreJobs?, .snapshots?: break
             default:
-                try reader.skipValue()
+                _ = try reader.skipValue()
                 diagnostics.error(
                     "$",
-                    "\(path) holds no fixture records (only restore jobs and snapshots load; atlas-mock import maps the rest)"
-                )
+                    "\(path) holds no fixture records (only restore jobs and snapshots load; atlas-mock import maps the rest)")
                 return nil
             }
         }
+        // Items sit in `$.results` of a list, or are the whole document (its location then reads `$[0]`).
+        let parent = isList ? "$.results" : "$"
         var document = FixtureDocument()
-        var snapshots: [Located<TenantSnapshot>] = []
-        func item(_ reader: inout JSONReader, at itemPath: String) throws(JSONSyntaxError) {
-            switch try Self.kind(of: reader) {
-            case .tenantJob:
-                if let job = try RestoreJob.schema.decode(&reader, at: itemPath, &diagnostics) {
-                    document.tenantRestoreJobs.append(Located(record: job, location: diagnostics.location(itemPath)))
+        document.tenantRestoreJobs = LocatedRecords(source: diagnostics.source, path: parent, indices: [])
+        var snapshots = LocatedRecords<TenantSnapshot>(source: diagnostics.source, path: parent, indices: [])
+        func item(_ reader: inout JSONReader, index: Int) throws(JSONSyntaxError) {
+            let itemPath = isList ? "\(parent)[\(index)]" : parent
+            let kind = try Self.kind(of: reader)
+            if kind == .snapshot {
+                guard var snapshot = try TenantSnapshot.schema.decode(&reader, at: itemPath, &diagnostics) else { return }
+                if case .snapshots(let cluster, _)? = resource {
+                    snapshot.projectId = cluster.projectId
+                    snapshot.clusterName = cluster.name
                 }
-            case .flexJob:
-                if let job = try RestoreJob.flexSchema.decode(&reader, at: itemPath, &diagnostics) {
-                    document.tenantRestoreJobs.append(Located(record: job, location: diagnostics.location(itemPath)))
-                }
-            case .snapshot:
-                if let snapshot = try TenantSnapshot.schema.decode(&reader, at: itemPath, &diagnostics) {
-                    snapshots.append(Located(record: snapshot, location: diagnostics.location(itemPath)))
-                }
+                snapshots.records.append(snapshot)
+                snapshots.indices?.append(index)
+            } else {
+                let schema = kind == .flexJob ? RestoreJob.flexSchema : RestoreJob.schema
+                guard let job = try schema.decode(&reader, at: itemPath, &diagnostics) else { return }
+                document.tenantRestoreJobs.records.append(job)
+                document.tenantRestoreJobs.indices?.append(index)
             }
         }
         if isList {
@@ -77,21 +81,20 @@ enum SavedResponse {
                 case "results":
                     guard try reader.kind() == .array else {
                         diagnostics.error("$.results", "expected an array, found \(try reader.kind().description)")
-                        return try reader.skipValue()
+                        _ = try reader.skipValue()
+                        return
                     }
-                    try reader.readArray { reader, index throws(JSONSyntaxError) in
-                        try item(&reader, at: "$.results[\(index)]")
-                    }
-                case "links", "totalCount": try reader.skipValue()
+                    try reader.readArray { reader, index throws(JSONSyntaxError) in try item(&reader, index: index) }
+                case "links", "totalCount": _ = try reader.skipValue()
                 default:
                     diagnostics.error("$." + name, "unknown field (expected one of: links, results, totalCount)")
-                    try reader.skipValue()
+                    _ = try reader.skipValue()
                 }
             }
         } else {
-            try item(&reader, at: "$")
+            try item(&reader, index: 0)
         }
-        if !snapshots.isEmpty {
+        if !snapshots.records.isEmpty {
             guard case .snapshots(let cluster, _)? = resource else {
                 diagnostics.error(
                     "$",
@@ -102,11 +105,9 @@ enum SavedResponse {
                         + " (put them under tenantSnapshots with projectId and clusterName)")
                 return document
             }
-            document.snapshotGroups.append(
-                Located(
-                    record: SnapshotGroup(
-                        projectId: cluster.projectId, clusterName: cluster.name, snapshots: snapshots),
-                    location: diagnostics.location("$")))
+            document.snapshotGroups = LocatedRecords(
+                records: [SnapshotGroup(projectId: cluster.projectId, clusterName: cluster.name, snapshots: snapshots)],
+                source: diagnostics.source, path: "$")
         }
         return document
     }

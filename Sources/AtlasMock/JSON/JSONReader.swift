@@ -42,6 +42,10 @@ struct JSONReader {
     let bytes: UnsafeBufferPointer<UInt8>
     /// The read position; decoders may move it back to a value they saw earlier (`ResourceSchema`).
     var index = 0
+    /// How many elements the array at the read position has, when a decoder already stepped over it once
+    /// (`ResourceSchema` locates members before reading them) and said so: lets the reader of a large array
+    /// allocate it once. Nil when unknown.
+    var elementCountHint: Int?
     private var depth = 0
     /// Which bytes below 0x20 occur at all. Outside strings only tab, LF and CR may, so compact JSON needs no
     /// per-string scan, pretty JSON only a `memchr` for those three, and a byte loop runs only when others occur.
@@ -53,11 +57,29 @@ struct JSONReader {
 
     init(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONSyntaxError) {
         // Validated once here, so every string token (delimited by ASCII quotes) is valid UTF-8 too.
-        guard String(validating: bytes, as: UTF8.self) != nil else { throw JSONSyntaxError(offset: 0, message: "not valid UTF-8") }
+        guard Self.isValidUTF8(bytes) else { throw JSONSyntaxError(offset: 0, message: "not valid UTF-8") }
         self.bytes = bytes
         let present = (0..<Int32(0x20)).filter { bytes.count > 0 && memchr(bytes.baseAddress!, $0, bytes.count) != nil }
         self.hasWhitespaceControls = present.contains { $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
         self.hasOtherControls = present.contains { $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }
+    }
+
+    /// The standard library's (vectorised) validation, a megabyte at a time: validating the whole buffer at once
+    /// would build a `String` as large as the document. Chunks end before a byte that starts a character, so no
+    /// multi-byte sequence is split.
+    private static func isValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let chunk = 1 << 20
+        var start = 0
+        while start < bytes.count {
+            var end = Swift.min(bytes.count, start + chunk)
+            // Continuation bytes are 10xxxxxx; back off to the start of a character (at most 3 bytes).
+            while end < bytes.count, end > start, bytes[end] & 0xC0 == 0x80 { end -= 1 }
+            guard String(validating: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self) != nil else {
+                return false
+            }
+            start = end
+        }
+        return true
     }
 
     /// Parses a whole small document into a tree; object members keep their order (and repeats).
@@ -206,16 +228,24 @@ struct JSONReader {
         guard try self.literal("null") else { throw self.failure("unexpected character") }
     }
 
-    /// Steps over the next value, checking its syntax.
-    mutating func skipValue() throws(JSONSyntaxError) {
+    /// Steps over the next value, checking its syntax; returns the element count when it was an array.
+    @discardableResult
+    mutating func skipValue() throws(JSONSyntaxError) -> Int? {
         switch try self.kind() {
-        case .object: try self.readObject { reader, _ throws(JSONSyntaxError) in try reader.skipValue() }
-        case .array: try self.readArray { reader, _ throws(JSONSyntaxError) in try reader.skipValue() }
+        case .object: try self.readObject { reader, _ throws(JSONSyntaxError) in _ = try reader.skipValue() }
+        case .array:
+            var count = 0
+            try self.readArray { reader, _ throws(JSONSyntaxError) in
+                try reader.skipValue()
+                count += 1
+            }
+            return count
         case .string: _ = try self.string()
         case .number: _ = try self.readNumber()
         case .bool: _ = try self.readBool()
         case .null: try self.readNull()
         }
+        return nil
     }
 
     /// Reads the next value as a tree (for small documents).

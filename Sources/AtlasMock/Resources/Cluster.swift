@@ -53,7 +53,7 @@ extension Cluster {
     static let schema = ResourceSchema<Cluster>(
         "clusters", blank: { Cluster(projectId: "", name: "", tier: "", flexOrigin: nil) },
         fields: [
-            .required("projectId", \.projectId, .objectID, "the project it belongs to (must exist)"),
+            .required("projectId", \.projectId, .reference, "the project it belongs to (must exist)"),
             .required("name", \.name, .clusterName, "unique within its project"),
             .optional(
                 "flexOrigin", \.flexOrigin, .enumeration,

@@ -16,7 +16,7 @@ private struct RoleEntry: Sendable {
     static let schema = ResourceSchema<RoleEntry>(
         "roles", blank: { RoleEntry() },
         fields: [
-            .optional("groupId", \.groupId, .objectID, "a project the credential's organization owns"),
+            .optional("groupId", \.groupId, .reference, "a project the credential's organization owns"),
             .optional("orgId", \.orgId, .objectID, "the credential's own organization"),
             .required("roleName", \.roleName, .string, "a role of that project or organization"),
         ])

@@ -60,6 +60,20 @@ extension FieldCodec where Value == String {
             }
         }, encode: { .string($0) })
 
+    /// An id that names another record (`projectId`, `snapshotId`…): checked like `objectID`, and stored once
+    /// however many records repeat it.
+    static let reference = FieldCodec.objectID.sharing()
+
+    /// This codec, keeping one copy of equal values (for values records repeat).
+    func sharing() -> FieldCodec {
+        let decode = self.decode
+        return FieldCodec(
+            type: self.type,
+            decode: { reader, diagnostics, path throws(JSONSyntaxError) in
+                try decode(&reader, &diagnostics, path).map { diagnostics.shared($0) }
+            }, encode: self.encode)
+    }
+
     /// A cluster name (`^[a-zA-Z0-9][a-zA-Z0-9-]*$`).
     static let clusterName = FieldCodec.string.checked(type: "cluster name") {
         Identifiers.isClusterName($0) ? nil : "\"\($0)\" does not match ^[a-zA-Z0-9][a-zA-Z0-9-]*$"
@@ -182,29 +196,48 @@ extension FieldCodec where Value == [JSONValue] {
         }, encode: { .array($0) })
 }
 
-/// A decoded record and where it came from, for checks across records (references, duplicates).
-struct Located<Record: Sendable>: Sendable {
-    var record: Record
-    var location: FixtureLocation
+/// Records decoded from one JSON array, and where each came from (computed, not stored: see `FixtureLocation`).
+struct LocatedRecords<Record: Sendable>: Sendable {
+    var records: [Record] = []
+    var source = ""
+    /// The array's JSON path.
+    var path = ""
+    /// The array index of each record when some element was left out as invalid; nil when none was.
+    var indices: [Int]?
+
+    func location(at position: Int) -> FixtureLocation {
+        FixtureLocation(source: self.source, parent: self.path, index: self.indices?[position] ?? position)
+    }
+
+    /// `(record, location)` pairs, for checks that need both; each location is made only when reached.
+    var pairs: LazyMapSequence<Range<Int>, (Record, FixtureLocation)> {
+        self.records.indices.lazy.map { (self.records[$0], self.location(at: $0)) }
+    }
 }
 
 extension FieldCodec {
-    /// An array of `schema` records, each with its location; invalid records are left out (after reporting).
-    static func located<Record>(_ schema: ResourceSchema<Record>, type: String) -> FieldCodec
-    where Value == [Located<Record>] {
+    /// An array of `schema` records; invalid records are left out (after reporting). The array is sized from the
+    /// element count the enclosing schema saw while locating it (`JSONReader.elementCountHint`), so a large
+    /// collection is allocated once instead of doubling its way up.
+    static func records<Record>(_ schema: ResourceSchema<Record>, type: String) -> FieldCodec
+    where Value == LocatedRecords<Record> {
         FieldCodec(
             type: type,
             decode: { reader, diagnostics, path throws(JSONSyntaxError) in
-                try Self.expecting(.array, "an array", &reader, &diagnostics, path) { (reader, diagnostics) throws(JSONSyntaxError) in
-                    var records: [Located<Record>] = []
+                let hint = reader.elementCountHint
+                return try Self.expecting(.array, "an array", &reader, &diagnostics, path) { (reader, diagnostics) throws(JSONSyntaxError) in
+                    var located = LocatedRecords<Record>(source: diagnostics.source, path: path)
+                    if let hint { located.records.reserveCapacity(hint) }
                     try reader.readArray { reader, index throws(JSONSyntaxError) in
-                        let elementPath = "\(path)[\(index)]"
-                        if let record = try schema.decode(&reader, at: elementPath, &diagnostics) {
-                            records.append(Located(record: record, location: diagnostics.location(elementPath)))
+                        if let record = try schema.decode(&reader, at: "\(path)[\(index)]", &diagnostics) {
+                            located.indices?.append(index)
+                            located.records.append(record)
+                        } else if located.indices == nil {
+                            located.indices = Array(0..<located.records.count)
                         }
                     }
-                    return records
+                    return located
                 }
-            }, encode: { .array($0.map { schema.encode($0.record) }) })
+            }, encode: { .array($0.records.map(schema.encode)) })
     }
 }

@@ -11,6 +11,6 @@ extension Project {
         fields: [
             .required("id", \.id, .objectID, "the project (group) id"),
             .required("name", \.name, .string, "its name"),
-            .required("orgId", \.orgId, .objectID, "the organization it belongs to (must exist)"),
+            .required("orgId", \.orgId, .reference, "the organization it belongs to (must exist)"),
         ])
 }

@@ -37,6 +37,7 @@ struct ResourceSchema<Record>: Sendable {
             return nil
         }
         var starts = [Int?](repeating: nil, count: self.fields.count)
+        var counts = [Int?](repeating: nil, count: self.fields.count)
         // Atlas writes members alphabetically, like most schemas here, so the next name is usually the match.
         var cursor = 0
         try reader.readObject { reader, key throws(JSONSyntaxError) in
@@ -50,14 +51,15 @@ struct ResourceSchema<Record>: Sendable {
             }
             guard let found else {
                 diagnostics.error(path + "." + reader.string(key), "unknown field (expected one of: \(self.fieldList))")
-                return try reader.skipValue()
+                _ = try reader.skipValue()
+                return
             }
             // A repeated member is reported; its last value is the one read.
             if starts[found] != nil { diagnostics.error(path + "." + self.fields[found].name, "duplicate field") }
             _ = try reader.kind()
             starts[found] = reader.index
             cursor = found + 1
-            try reader.skipValue()
+            counts[found] = try reader.skipValue()
         }
         let end = reader.index
         var record = self.blank()
@@ -71,6 +73,8 @@ struct ResourceSchema<Record>: Sendable {
                 continue
             }
             reader.index = start
+            reader.elementCountHint = counts[index]
+            defer { reader.elementCountHint = nil }
             if try !field.decode(&reader, &record, &diagnostics, path + "." + field.name), field.required {
                 complete = false
             }
@@ -178,6 +182,10 @@ struct ResourceField<Record>: Sendable {
 struct FixtureDiagnostics {
     let source: String
     private(set) var errors: [FixtureError] = []
+    /// Values that repeat across records (the ids and names records refer to), kept once: a fixture of 300,000
+    /// jobs of one project would otherwise hold 300,000 copies of its id. Bounded, so it cannot grow without limit.
+    private var sharedValues: [String: String] = [:]
+    private static let sharedValueLimit = 65_536
 
     init(source: String) {
         self.source = source
@@ -189,5 +197,12 @@ struct FixtureDiagnostics {
 
     func location(_ path: String) -> FixtureLocation {
         FixtureLocation(source: self.source, path: path)
+    }
+
+    /// `value`, sharing the storage of an equal value read before.
+    mutating func shared(_ value: String) -> String {
+        if let known = self.sharedValues[value] { return known }
+        if self.sharedValues.count < Self.sharedValueLimit { self.sharedValues[value] = value }
+        return value
     }
 }

@@ -40,16 +40,16 @@ extension RestoreJob {
         "tenantRestoreJobs", blank: { RestoreJob(id: "", projectId: "", clusterName: "", snapshotId: "") },
         fields: [
             .required("id", \.id, .objectID, readOnly: true, "the job id (unique)"),
-            .required("projectId", \.projectId, .objectID, readOnly: true, "the source cluster's project"),
-            .required("clusterName", \.clusterName, .clusterName, readOnly: true, "the source cluster (must exist)"),
+            .required("projectId", \.projectId, .reference, readOnly: true, "the source cluster's project"),
+            .required("clusterName", \.clusterName, FieldCodec.clusterName.sharing(), readOnly: true, "the source cluster (must exist)"),
             .required(
-                "snapshotId", \.snapshotId, .objectID,
+                "snapshotId", \.snapshotId, .reference,
                 "the snapshot restored; need not be loaded, as Atlas keeps jobs whose snapshots expired"),
             .optional("deliveryType", \.deliveryType, .enumeration, readOnly: true, "restore or download"),
             .optional("status", \.status, .enumeration, readOnly: true, "kept as given (fixture jobs do not progress)"),
             .optional(
-                "targetDeploymentItemName", \.targetDeploymentItemName, .deploymentItemName, "the restore target"),
-            .optional("targetProjectId", \.targetProjectId, .objectID, "the target's project"),
+                "targetDeploymentItemName", \.targetDeploymentItemName, FieldCodec.deploymentItemName.sharing(), "the restore target"),
+            .optional("targetProjectId", \.targetProjectId, .reference, "the target's project"),
             .optional("restoreScheduledDate", \.restoreScheduledDate, .date, readOnly: true, "when it was requested"),
             .optional("restoreFinishedDate", \.restoreFinishedDate, .date, readOnly: true, "when it ended"),
             .optional(

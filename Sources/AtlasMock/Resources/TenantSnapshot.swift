@@ -45,15 +45,23 @@ extension TenantSnapshot {
 struct SnapshotGroup: Sendable {
     var projectId: String
     var clusterName: String
-    var snapshots: [Located<TenantSnapshot>]
+    var snapshots: LocatedRecords<TenantSnapshot>
 
     static let schema = ResourceSchema<SnapshotGroup>(
-        "tenantSnapshots", blank: { SnapshotGroup(projectId: "", clusterName: "", snapshots: []) },
+        "tenantSnapshots", blank: { SnapshotGroup(projectId: "", clusterName: "", snapshots: LocatedRecords()) },
         fields: [
-            .required("projectId", \.projectId, .objectID, "the cluster's project"),
+            .required("projectId", \.projectId, .reference, "the cluster's project"),
             .required("clusterName", \.clusterName, .clusterName, "the cluster (must exist)"),
             .required(
-                "snapshots", \.snapshots, .located(TenantSnapshot.schema, type: "array of `BackupTenantSnapshot`"),
+                "snapshots", \.snapshots, .records(TenantSnapshot.schema, type: "array of `BackupTenantSnapshot`"),
                 "the cluster's snapshots, as Atlas lists them"),
-        ])
+        ],
+        check: { group, _, _, _ in
+            // Atlas's snapshot objects do not name their cluster; the group does.
+            for index in group.snapshots.records.indices {
+                group.snapshots.records[index].projectId = group.projectId
+                group.snapshots.records[index].clusterName = group.clusterName
+            }
+            return true
+        })
 }

@@ -1,4 +1,5 @@
 import AtlasMock
+import AtlasMockHTTP
 import FoundationEssentials
 
 // The executable's date parsing, all of it: calendar days and clock starts.
@@ -9,18 +10,14 @@ struct CalendarDay: OptionValue {
     private static let style = Date.ISO8601FormatStyle().year().month().day()
     let setting: Date
 
+    /// The package's one calendar decides what a real day is (Foundation would roll 2026-02-30 over to March 2).
     static func parse(_ text: String) -> Date? {
-        text.count == 10 && Self.isCalendarDate(text) ? try? Self.style.parse(text) : nil
+        guard let day = CivilCalendar.parseDate(text) else { return nil }
+        let days = CivilCalendar.daysSinceEpoch(year: day.year, month: day.month, day: day.day)
+        return Date(timeIntervalSince1970: TimeInterval(days * 86_400))
     }
 
     var defaultValueDescription: String { Self.style.format(self.setting) }
-
-    /// Whether `YYYY-MM-DD` names a real day: Foundation's parser rolls impossible days over (2026-02-30 becomes
-    /// March 2), so the date must format back to the same text.
-    static func isCalendarDate(_ text: String) -> Bool {
-        guard let date = try? Self.style.parse(text) else { return false }
-        return Self.style.format(date) == text
-    }
 }
 
 /// Where the server clock starts: `now`, an RFC 3339 instant, or a signed offset from now in s, m, h or d.
@@ -42,7 +39,7 @@ enum ClockStart: OptionValue {
         {
             return .offset(seconds: (sign == "-" ? -amount : amount) * perUnit)
         }
-        guard CalendarDay.isCalendarDate(String(text.prefix(10))) else { return nil }
+        guard CivilCalendar.parseDate(String(text.prefix(10))) != nil else { return nil }
         return (try? Date.ISO8601FormatStyle().parse(text)).map { .instant($0) }
     }
 
