@@ -51,10 +51,17 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The helpers every test target shares: clients (raw HTTP/1.1, curl and nghttp, Digest), the live-server
+        // fixtures, the child-process runner and the default dataset's names.
+        .target(
+            name: "AtlasMockTestSupport",
+            dependencies: ["AtlasMock", "AtlasMockHTTP", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/AtlasMockTestSupport"
+        ),
         .testTarget(
             name: "AtlasMockHTTPTests",
             dependencies: [
-                "AtlasMockHTTP", "CNghttp2",
+                "AtlasMockHTTP", "AtlasMockTestSupport", "CNghttp2",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -62,14 +69,14 @@ let package = Package(
         .testTarget(
             name: "AtlasMockTests",
             dependencies: [
-                "AtlasMock", "AtlasMockHTTP",
+                "AtlasMock", "AtlasMockHTTP", "AtlasMockTestSupport",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
         // Drives the built atlas-mock binary with curl and nghttp; AtlasMock only for the embedding example.
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["AtlasMock"]
+            dependencies: ["AtlasMock", "AtlasMockTestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,3 +1,4 @@
+import AtlasMockTestSupport
 import Foundation
 import Testing
 
@@ -9,7 +10,7 @@ struct HTTP1EngineTests {
     @Test(arguments: loopbackHosts)
     func keepAliveServesSeveralRequestsOnOneConnection(host: String) async throws {
         try await withServer(host: host) { _, address in
-            let client = try RawClient(address)
+            let client = try RawHTTPClient(address)
             for index in 0..<3 {
                 try client.send("GET /n\(index) HTTP/1.1\r\nHost: h\r\n\r\n")
                 let response = try client.readResponse()
@@ -27,7 +28,7 @@ struct HTTP1EngineTests {
     @Test(arguments: loopbackHosts)
     func pipelinedRequestsAreAnsweredInOrder(host: String) async throws {
         try await withServer(host: host) { _, address in
-            let client = try RawClient(address)
+            let client = try RawHTTPClient(address)
             // The slow one first: its answer must still come first.
             try client.send(
                 "GET /delay/200 HTTP/1.1\r\nHost: h\r\n\r\nPOST /echo HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\nabc"
@@ -43,7 +44,7 @@ struct HTTP1EngineTests {
     @Test(arguments: loopbackHosts)
     func pipelinedRequestsBeyondOneTurnAreAllAnsweredBeforeTheClose(host: String) async throws {
         try await withServer(host: host) { server, address in
-            let client = try RawClient(address)
+            let client = try RawHTTPClient(address)
             try client.send((0..<200).map { "GET /n\($0) HTTP/1.1\r\nHost: h\r\n\r\n" }.joined())
             client.shutdownWrite()
             for index in 0..<200 {
@@ -75,7 +76,7 @@ struct HTTP1EngineTests {
             $0.maxHeaderBytes = 512
             $0.maxBodyBytes = 100
         }) { _, address in
-            let client = try RawClient(address)
+            let client = try RawHTTPClient(address)
             try client.send(request)
             let response = try client.readResponse()
             #expect(response.status == status)
@@ -90,7 +91,7 @@ struct HTTP1EngineTests {
     @Test(arguments: loopbackHosts)
     func expectContinueSendsContinueBeforeTheBody(host: String) async throws {
         try await withServer(host: host) { _, address in
-            let client = try RawClient(address)
+            let client = try RawHTTPClient(address)
             try client.send("PUT /echo HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n")
             let interim = try client.readResponse()
             #expect(interim.status == 100)
@@ -105,7 +106,7 @@ struct HTTP1EngineTests {
     @Test(arguments: loopbackHosts)
     func expectContinueOverTheLimitGetsTheFinalStatusInstead(host: String) async throws {
         try await withServer(host: host, configure: { $0.maxBodyBytes = 10 }) { _, address in
-            let client = try RawClient(address)
+            let client = try RawHTTPClient(address)
             try client.send("PUT /echo HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 11\r\n\r\n")
             let response = try client.readResponse()
             #expect(response.status == 413)
@@ -116,7 +117,7 @@ struct HTTP1EngineTests {
     @Test(arguments: loopbackHosts)
     func headHasGetContentLengthButNoBody(host: String) async throws {
         try await withServer(host: host) { _, address in
-            let client = try RawClient(address)
+            let client = try RawHTTPClient(address)
             try client.send("HEAD /big/1234 HTTP/1.1\r\nHost: h\r\n\r\nGET /after HTTP/1.1\r\nHost: h\r\n\r\n")
             let head = try client.readResponse(head: true)
             #expect(head.status == 200)
@@ -130,7 +131,7 @@ struct HTTP1EngineTests {
     @Test(arguments: loopbackHosts)
     func noContentHasNeitherBodyNorContentLength(host: String) async throws {
         try await withServer(host: host) { _, address in
-            let client = try RawClient(address)
+            let client = try RawHTTPClient(address)
             try client.send("GET /empty HTTP/1.1\r\nHost: h\r\n\r\n")
             let response = try client.readResponse()
             #expect(response.status == 204)
@@ -142,7 +143,7 @@ struct HTTP1EngineTests {
     @Test(arguments: loopbackHosts)
     func http10ClosesUnlessKeepAlive(host: String) async throws {
         try await withServer(host: host) { _, address in
-            let keepAlive = try RawClient(address)
+            let keepAlive = try RawHTTPClient(address)
             try keepAlive.send("GET /a HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
             let first = try keepAlive.readResponse()
             #expect(first.text == "GET /a HTTP/1.0 - 0")
@@ -158,7 +159,7 @@ struct HTTP1EngineTests {
     @Test(arguments: loopbackHosts)
     func connectionCloseIsHonoured(host: String) async throws {
         try await withServer(host: host) { _, address in
-            let client = try RawClient(address)
+            let client = try RawHTTPClient(address)
             try client.send("GET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n")
             #expect(try client.readResponse().header("Connection") == "close")
             #expect(try client.readsEOF())
@@ -168,7 +169,7 @@ struct HTTP1EngineTests {
     @Test(arguments: loopbackHosts)
     func chunkedRequestBodyIsDecoded(host: String) async throws {
         try await withServer(host: host) { _, address in
-            let client = try RawClient(address)
+            let client = try RawHTTPClient(address)
             try client.send("POST /echo HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n4;x=y\r\nWiki\r\n")
             try client.send("5\r\npedia\r\n0\r\nTrailer: t\r\n\r\n")
             #expect(try client.readResponse().text == "Wikipedia")
@@ -178,7 +179,7 @@ struct HTTP1EngineTests {
     @Test(arguments: loopbackHosts)
     func slowHeadersGet408AndClose(host: String) async throws {
         try await withServer(host: host, configure: { $0.headerReadTimeout = .milliseconds(300) }) { _, address in
-            let client = try RawClient(address)
+            let client = try RawHTTPClient(address)
             try client.send("GET / HTTP/1.1\r\nHost: h\r\n")
             let started = Date()
             let response = try client.readResponse()
@@ -193,7 +194,7 @@ struct HTTP1EngineTests {
     @Test(arguments: loopbackHosts)
     func slowBodyGets408(host: String) async throws {
         try await withServer(host: host, configure: { $0.bodyReadTimeout = .milliseconds(300) }) { _, address in
-            let client = try RawClient(address)
+            let client = try RawHTTPClient(address)
             try client.send("POST /echo HTTP/1.1\r\nHost: h\r\nContent-Length: 10\r\n\r\nabc")
             let response = try client.readResponse()
             #expect(response.status == 408)
@@ -204,13 +205,13 @@ struct HTTP1EngineTests {
     @Test(arguments: loopbackHosts)
     func idleKeepAliveConnectionIsClosed(host: String) async throws {
         try await withServer(host: host, configure: { $0.idleTimeout = .milliseconds(300) }) { server, address in
-            let client = try RawClient(address)
+            let client = try RawHTTPClient(address)
             try client.send("GET / HTTP/1.1\r\nHost: h\r\n\r\n")
             #expect(try client.readResponse().status == 200)
             #expect(try client.readsEOF())
             #expect(await eventually { server.connectionCount == 0 })
             // A connection that never sends a byte is closed too.
-            let silent = try RawClient(address)
+            let silent = try RawHTTPClient(address)
             #expect(try silent.readsEOF())
         }
     }
@@ -218,7 +219,7 @@ struct HTTP1EngineTests {
     @Test(arguments: loopbackHosts)
     func throwingHandlerGets500AndConnectionStaysUsable(host: String) async throws {
         try await withServer(host: host) { _, address in
-            let client = try RawClient(address)
+            let client = try RawHTTPClient(address)
             try client.send("GET /throw HTTP/1.1\r\nHost: h\r\n\r\n")
             let failed = try client.readResponse()
             #expect(failed.status == 500)
@@ -232,7 +233,7 @@ struct HTTP1EngineTests {
     @Test(arguments: loopbackHosts)
     func dropReplyClosesWithoutResponse(host: String) async throws {
         try await withServer(host: host) { _, address in
-            let client = try RawClient(address)
+            let client = try RawHTTPClient(address)
             try client.send("GET /drop HTTP/1.1\r\nHost: h\r\n\r\n")
             #expect(try client.readToEOF().isEmpty)
         }
@@ -243,17 +244,17 @@ struct HTTP1EngineTests {
         try await withServer(host: host) { server, address in
             for request in ["GET /delay/100 HTTP/1.1\r\nHost: h\r\n\r\n", "POST /echo HTTP/1.1\r\nHost: h\r\nContent-Length: 50\r\n\r\nab",
                             "GET / HTTP/1.1\r\nHo"] {
-                let client = try RawClient(address)
+                let client = try RawHTTPClient(address)
                 try client.send(request)
                 client.reset()
             }
-            let halfClosed = try RawClient(address)
+            let halfClosed = try RawHTTPClient(address)
             try halfClosed.send("GET /half HTTP/1.1\r\nHost: h\r\n\r\n")
             halfClosed.shutdownWrite()
             #expect(try halfClosed.readResponse().text == "GET /half HTTP/1.1 h 0")
             #expect(try halfClosed.readsEOF())
 
-            let client = try RawClient(address)
+            let client = try RawHTTPClient(address)
             try client.send("GET /still HTTP/1.1\r\nHost: h\r\n\r\n")
             #expect(try client.readResponse().text == "GET /still HTTP/1.1 h 0")
             // Only `client` is left; the others are gone from the registry.
@@ -266,12 +267,12 @@ struct HTTP1EngineTests {
     @Test(arguments: loopbackHosts)
     func slowReaderDoesNotStallOthers(host: String) async throws {
         try await withServer(host: host, configure: { $0.maxPendingOutputBytes = 64 * 1024 }) { _, address in
-            let slow = try RawClient(address)
+            let slow = try RawHTTPClient(address)
             // Far more than the socket buffers hold, many times over, and never read.
             let request = "GET /big/\(8 * 1024 * 1024) HTTP/1.1\r\nHost: h\r\n\r\n"
             try slow.send(String(repeating: request, count: 8))
             try await Task.sleep(for: .milliseconds(300))
-            let other = try RawClient(address)
+            let other = try RawHTTPClient(address)
             for _ in 0..<5 {
                 try other.send("GET /other HTTP/1.1\r\nHost: h\r\n\r\n")
                 #expect(try other.readResponse().text == "GET /other HTTP/1.1 h 0")

@@ -1,3 +1,4 @@
+import AtlasMockTestSupport
 import Foundation
 import Testing
 
@@ -31,33 +32,33 @@ struct HTTPClientsTests {
         }
     }
 
-    /// Runs `/usr/bin/curl` with `arguments`; returns its exit status and standard output.
-    private func curl(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        try runProcess("/usr/bin/curl", ["--silent", "--show-error", "--max-time", "10"] + arguments)
+    /// Runs `/usr/bin/curl` with `arguments`; returns its exit status and output.
+    private func curl(_ arguments: [String]) async throws -> ChildProcess.Finished {
+        try await ChildProcess.run("/usr/bin/curl", ["--silent", "--show-error", "--max-time", "10"] + arguments)
     }
 
     @Test(arguments: loopbackHosts)
     func curlGetsExactResponses(host: String) async throws {
         try await withServer(host: host) { _, address in
-            let get = try self.curl(["--http1.1", "\(address.urlString)/a?b=1", "\(address.urlString)/second"])
+            let get = try await self.curl(["--http1.1", "\(address.urlString)/a?b=1", "\(address.urlString)/second"])
             #expect(get.status == 0)
             let authority = address.description
-            #expect(get.output == "GET /a?b=1 HTTP/1.1 \(authority) 0GET /second HTTP/1.1 \(authority) 0")
+            #expect(get.stdout == "GET /a?b=1 HTTP/1.1 \(authority) 0GET /second HTTP/1.1 \(authority) 0")
 
-            let post = try self.curl(["--http1.1", "--data-binary", "payload", "-H", "Expect: 100-continue",
+            let post = try await self.curl(["--http1.1", "--data-binary", "payload", "-H", "Expect: 100-continue",
                                       "\(address.urlString)/echo"])
-            #expect(post.output == "payload")
+            #expect(post.stdout == "payload")
 
-            let head = try self.curl(["--http1.1", "--head", "\(address.urlString)/big/77"])
-            #expect(head.output.hasPrefix("HTTP/1.1 200 OK\r\n"))
-            #expect(head.output.contains("Content-Length: 77\r\n"))
+            let head = try await self.curl(["--http1.1", "--head", "\(address.urlString)/big/77"])
+            #expect(head.stdout.hasPrefix("HTTP/1.1 200 OK\r\n"))
+            #expect(head.stdout.contains("Content-Length: 77\r\n"))
 
-            let chunked = try self.curl(["--http1.1", "-H", "Transfer-Encoding: chunked", "--data-binary", "abc",
+            let chunked = try await self.curl(["--http1.1", "-H", "Transfer-Encoding: chunked", "--data-binary", "abc",
                                          "\(address.urlString)/echo"])
-            #expect(chunked.output == "abc")
+            #expect(chunked.stdout == "abc")
 
-            let failed = try self.curl(["--http1.1", "--write-out", "%{http_code}", "\(address.urlString)/throw"])
-            #expect(failed.output == "handler failed500")
+            let failed = try await self.curl(["--http1.1", "--write-out", "%{http_code}", "\(address.urlString)/throw"])
+            #expect(failed.stdout == "handler failed500")
         }
     }
 
@@ -67,21 +68,21 @@ struct HTTPClientsTests {
             let authority = address.description
             // One URL per run: curl 7.88 fails its own reuse of a prior-knowledge connection ("Error in the
             // HTTP2 framing layer" before sending anything); h2load below covers reuse.
-            let priorKnowledge = try self.curl([
+            let priorKnowledge = try await self.curl([
                 "--http2-prior-knowledge", "--write-out", " %{http_version}", "\(address.urlString)/a",
             ])
             #expect(priorKnowledge.status == 0)
-            #expect(priorKnowledge.output == "GET /a HTTP/2 \(authority) 0 2")
+            #expect(priorKnowledge.stdout == "GET /a HTTP/2 \(authority) 0 2")
 
-            let posted = try self.curl(["--http2-prior-knowledge", "--data-binary", "over h2", "\(address.urlString)/echo"])
-            #expect(posted.output == "over h2")
+            let posted = try await self.curl(["--http2-prior-knowledge", "--data-binary", "over h2", "\(address.urlString)/echo"])
+            #expect(posted.stdout == "over h2")
 
             // curl offers h2c on a body-less request; the answer to it comes on stream 1, the next on stream 3.
-            let upgraded = try self.curl([
+            let upgraded = try await self.curl([
                 "--http2", "--write-out", " %{http_version}", "\(address.urlString)/up", "\(address.urlString)/next",
             ])
             #expect(upgraded.status == 0)
-            #expect(upgraded.output == "GET /up HTTP/2 \(authority) 0 2GET /next HTTP/2 \(authority) 0 2")
+            #expect(upgraded.stdout == "GET /up HTTP/2 \(authority) 0 2GET /next HTTP/2 \(authority) 0 2")
             #expect(await eventually { server.connectionCount == 0 })
         }
     }
@@ -90,14 +91,9 @@ struct HTTPClientsTests {
     func h2loadReusesOneHTTP2ConnectionSequentiallyAndConcurrently() async throws {
         try await withServer { _, address in
             for concurrency in ["1", "8"] {
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: "/usr/bin/h2load")
-                process.arguments = ["-n200", "-c1", "-m\(concurrency)", "\(address.urlString)/hello"]
-                let pipe = Pipe()
-                process.standardOutput = pipe
-                try process.run()
-                let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-                process.waitUntilExit()
+                let output = try await ChildProcess.run(
+                    "/usr/bin/h2load", ["-n200", "-c1", "-m\(concurrency)", "\(address.urlString)/hello"]
+                ).stdout
                 #expect(output.contains("200 succeeded, 0 failed, 0 errored, 0 timeout"), "\(output)")
                 #expect(output.contains("status codes: 200 2xx"), "\(output)")
             }
@@ -108,15 +104,9 @@ struct HTTPClientsTests {
     func wrkRunsWithoutErrors() async throws {
         let wrk = "/usr/bin/wrk"
         try await withServer { _, address in
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: wrk)
-            process.arguments = ["-t1", "-c8", "-d1s", "\(address.urlString)/hello"]
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            try process.run()
-            let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 0)
+            let run = try await ChildProcess.run(wrk, ["-t1", "-c8", "-d1s", "\(address.urlString)/hello"])
+            let output = run.stdout
+            #expect(run.status == 0)
             #expect(!output.contains("Socket errors"), "\(output)")
             #expect(!output.contains("Non-2xx"), "\(output)")
             let requests = output.split(separator: "\n").first { $0.contains("requests in") }

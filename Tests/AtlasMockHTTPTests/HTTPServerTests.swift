@@ -1,4 +1,5 @@
 import Dispatch
+import AtlasMockTestSupport
 import Foundation
 import Glibc
 import Logging
@@ -24,7 +25,7 @@ struct HTTPServerTests {
     @Test func wildcardIPv6AcceptsIPv4Too() async throws {
         try await withServer(host: "::") { _, address in
             #expect(address.host == "::")
-            let client = try RawClient(BoundAddress(host: "127.0.0.1", port: address.port))
+            let client = try RawHTTPClient(BoundAddress(host: "127.0.0.1", port: address.port))
             try client.send("GET /v4 HTTP/1.1\r\nHost: h\r\n\r\n")
             #expect(try client.readResponse().text == "GET /v4 HTTP/1.1 h 0")
         }
@@ -54,10 +55,10 @@ struct HTTPServerTests {
     @Test(arguments: loopbackHosts)
     func connectionsBeyondTheCapGet503(host: String) async throws {
         try await withServer(host: host, configure: { $0.maxConnections = 2 }) { server, address in
-            let first = try RawClient(address)
-            let second = try RawClient(address)
+            let first = try RawHTTPClient(address)
+            let second = try RawHTTPClient(address)
             #expect(await eventually { server.connectionCount == 2 })
-            let third = try RawClient(address)
+            let third = try RawHTTPClient(address)
             let refused = try third.readResponse()
             #expect(refused.status == 503)
             #expect(refused.header("Connection") == "close")
@@ -74,11 +75,11 @@ struct HTTPServerTests {
     @Test(arguments: loopbackHosts)
     func gracefulShutdownFinishesInFlightRequests(host: String) async throws {
         try await withServer(host: host) { server, address in
-            let busy = try (0..<4).map { _ in try RawClient(address) }
+            let busy = try (0..<4).map { _ in try RawHTTPClient(address) }
             for (index, client) in busy.enumerated() {
                 try client.send("GET /delay/\(300 + index * 50) HTTP/1.1\r\nHost: h\r\n\r\n")
             }
-            let idle = try RawClient(address)
+            let idle = try RawHTTPClient(address)
             try idle.send("GET / HTTP/1.1\r\nHost: h\r\n\r\n")
             _ = try idle.readResponse()
             #expect(await eventually { server.connectionCount == 5 })
@@ -88,7 +89,7 @@ struct HTTPServerTests {
             // Idle connections go at once, new ones are refused.
             #expect(try idle.readsEOF())
             // The listening socket closes asynchronously; a client that slips in before gets a 503.
-            #expect(await eventually { (try? RawClient(address)) == nil })
+            #expect(await eventually { (try? RawHTTPClient(address)) == nil })
             for (index, client) in busy.enumerated() {
                 let response = try client.readResponse()
                 #expect(response.status == 200)
@@ -103,7 +104,7 @@ struct HTTPServerTests {
 
     @Test func drainTimeoutForceClosesStragglers() async throws {
         try await withServer(configure: { $0.drainTimeout = .milliseconds(200) }) { server, address in
-            let client = try RawClient(address)
+            let client = try RawHTTPClient(address)
             try client.send("GET /delay/3000 HTTP/1.1\r\nHost: h\r\n\r\n")
             #expect(await eventually { server.connectionCount == 1 })
             let started = Date()
@@ -117,7 +118,7 @@ struct HTTPServerTests {
 
     @Test func shutdownNowClosesEverything() async throws {
         try await withServer { server, address in
-            let client = try RawClient(address)
+            let client = try RawHTTPClient(address)
             try client.send("GET /delay/2000 HTTP/1.1\r\nHost: h\r\n\r\n")
             #expect(await eventually { server.connectionCount == 1 })
             server.shutdownNow()

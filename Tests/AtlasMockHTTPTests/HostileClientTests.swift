@@ -1,4 +1,5 @@
 import Dispatch
+import AtlasMockTestSupport
 import Foundation
 import Glibc
 import Synchronization
@@ -103,7 +104,7 @@ struct HostileClientTests {
         _ name: String, request: [UInt8], status: Int, message: String
     ) async throws {
         try await withServer(configure: Self.tightLimits) { _, address in
-            let client = try RawClient(address, receiveTimeout: 3)
+            let client = try RawHTTPClient(address, receiveTimeout: 3)
             try client.send(request)
             let response = try client.readResponse()
             #expect(response.status == status, "\(name)")
@@ -118,7 +119,7 @@ struct HostileClientTests {
     /// Ten thousand header fields with the default limits: refused at the 101st, with 431, and closed.
     @Test func tenThousandHeaderFieldsAre431() async throws {
         try await withServer { _, address in
-            let client = try RawClient(address)
+            let client = try RawHTTPClient(address)
             var request = "GET / HTTP/1.1\r\nHost: h\r\n"
             for index in 0..<10_000 { request += "X-\(index): v\r\n" }
             // The server answers as soon as the limit is crossed and stops reading; the rest may not fit.
@@ -138,7 +139,7 @@ struct HostileClientTests {
     ])
     func oversizedPartsWithDefaultLimits(_ request: String, status: Int) async throws {
         try await withServer { _, address in
-            let client = try RawClient(address)
+            let client = try RawHTTPClient(address)
             try? client.send(request)
             #expect(try client.readResponse().status == status)
             #expect(try client.readsEOF())
@@ -158,7 +159,7 @@ struct HostileClientTests {
     ])
     func validObfuscationsAreFramedExactly(_ request: String, body: String) async throws {
         try await withServer(configure: Self.tightLimits) { _, address in
-            let client = try RawClient(address)
+            let client = try RawHTTPClient(address)
             try client.send(request + "GET /after HTTP/1.1\r\nHost: h\r\n\r\n")
             let first = try client.readResponse()
             #expect(first.status == 200)
@@ -172,9 +173,9 @@ struct HostileClientTests {
     @Test func slowlorisConnectionsTimeOutWith408() async throws {
         try await withServer(configure: { $0.headerReadTimeout = .seconds(2) }) { server, address in
             let observer = try Observer(address, attack: "slowloris (300 connections, a byte a second)")
-            var clients: [RawClient] = []
+            var clients: [RawHTTPClient] = []
             for _ in 0..<300 {
-                let client = try RawClient(address, receiveTimeout: 5)
+                let client = try RawHTTPClient(address, receiveTimeout: 5)
                 try client.send("GET / HTTP/1.1\r\nHost: h\r\nX-Slow: ")
                 clients.append(client)
             }
@@ -199,7 +200,7 @@ struct HostileClientTests {
     @Test func connectionsThatNeverWriteAreClosedAfterTheIdleTimeout() async throws {
         try await withServer(configure: { $0.idleTimeout = .seconds(2) }) { server, address in
             let observer = try Observer(address, attack: "300 connections that never write")
-            let clients = try (0..<300).map { _ in try RawClient(address, receiveTimeout: 5) }
+            let clients = try (0..<300).map { _ in try RawHTTPClient(address, receiveTimeout: 5) }
             #expect(await eventually { server.connectionCount >= 300 })
             try await Task.sleep(for: .seconds(3))
             #expect(clients.allSatisfy { (try? $0.readsEOF()) == true })
@@ -217,9 +218,9 @@ struct HostileClientTests {
             $0.writeTimeout = .seconds(2)
         }) { server, address in
             let observer = try Observer(address, attack: "20 clients pipelining 4 MB responses, never reading")
-            var clients: [RawClient] = []
+            var clients: [RawHTTPClient] = []
             for _ in 0..<20 {
-                let client = try RawClient(address)
+                let client = try RawHTTPClient(address)
                 // Non-blocking so a full socket does not block the test: the server has stopped reading.
                 _ = fcntl(client.fd, F_SETFL, fcntl(client.fd, F_GETFL) | O_NONBLOCK)
                 let request = Array("GET /big/4000000 HTTP/1.1\r\nHost: h\r\n\r\n".utf8)
@@ -241,7 +242,7 @@ struct HostileClientTests {
         try await withServer(configure: { $0.writeTimeout = .seconds(3) }) { server, address in
             let observer = try Observer(address, attack: "200 resets mid-request, 200 mid-response")
             for index in 0..<400 {
-                let client = try RawClient(address)
+                let client = try RawHTTPClient(address)
                 if index < 200 {
                     try client.send("POST /echo HTTP/1.1\r\nHost: h\r\nContent-Length: 100000\r\n\r\npartial")
                 } else {
@@ -263,14 +264,14 @@ struct HostileClientTests {
         try await withServer { server, address in
             let observer = try Observer(address, attack: "half-closed sockets")
             for _ in 0..<50 {
-                let complete = try RawClient(address)
+                let complete = try RawHTTPClient(address)
                 try complete.send("GET /delay/20 HTTP/1.1\r\nHost: h\r\n\r\n")
                 complete.shutdownWrite()
                 #expect(try complete.readResponse().text == "delayed 20")
                 #expect(try complete.readsEOF())
 
                 // Half a request, then the half-close: nobody is left to answer, the server just closes.
-                let partial = try RawClient(address)
+                let partial = try RawHTTPClient(address)
                 try partial.send("GET / HTTP/1.1\r\nHost:")
                 partial.shutdownWrite()
                 #expect(try partial.readToEOF().isEmpty)
@@ -285,9 +286,9 @@ struct HostileClientTests {
         Self.raiseDescriptorLimit(to: 8192)
         try await withServer(configure: { $0.maxConnections = 1500 }) { server, address in
             let observer = try Observer(address, attack: "2,000 connections at once, cap 1,500", acceptsUnavailable: true)
-            var clients: [RawClient] = []
+            var clients: [RawHTTPClient] = []
             for _ in 0..<2000 {
-                clients.append(try RawClient(address, receiveTimeout: 10))
+                clients.append(try RawHTTPClient(address, receiveTimeout: 10))
             }
             var ok = 0
             var unavailable = 0
@@ -518,7 +519,7 @@ final class Observer: Sendable {
     }
 
     static func probe(_ address: BoundAddress) throws -> Int {
-        let client = try RawClient(address, receiveTimeout: 10)
+        let client = try RawHTTPClient(address, receiveTimeout: 10)
         try client.send("GET /probe HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n")
         return try client.readResponse().status
     }
@@ -601,12 +602,12 @@ struct ReceivedFrame {
 
 /// A prior-knowledge HTTP/2 connection that sends whatever bytes it is given and reads frames back.
 final class H2RawClient {
-    let raw: RawClient
+    let raw: RawHTTPClient
     private var buffer: [UInt8] = []
     private(set) var sawEOF = false
 
     init(_ address: BoundAddress) throws {
-        self.raw = try RawClient(address, receiveTimeout: 0.2)
+        self.raw = try RawHTTPClient(address, receiveTimeout: 0.2)
         try self.raw.send(H2Frame.preface + H2Frame.make(type: 4, flags: 0, stream: 0, payload: []))
     }
 

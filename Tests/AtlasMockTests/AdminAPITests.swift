@@ -1,4 +1,5 @@
 import AtlasMockHTTP
+import AtlasMockTestSupport
 import Foundation
 import HTTPTypes
 import Testing
@@ -39,7 +40,7 @@ import Testing
         #expect(response?.head.status.code == 200)
         let added = try #require(TestSupport.json(response)["added"] as? [String: Int])
         #expect(added["clusters"] == 1 && added["tenantRestoreJobs"] == 1)
-        let list = TestSupport.json(await TestSupport.digestResponse(atlas, TestSupport.restoresPath("Added0")))
+        let list = TestSupport.json(await TestSupport.digestResponse(atlas, Atlas.restores("Added0")))
         #expect(list["totalCount"] as? Int == 1)
     }
 
@@ -75,7 +76,7 @@ import Testing
         _ = await TestSupport.admin(atlas, .delete, "/__admin/faults")
         _ = await TestSupport.admin(atlas, .put, "/__admin/clock", body: #"{"now":"2030-01-01T00:00:00Z","frozen":true}"#)
         #expect(!atlas.journal.entries.isEmpty)
-        let nonceChallenge = atlas.respond(to: TestSupport.request(.get, TestSupport.restoresPath("Cluster0")))
+        let nonceChallenge = atlas.respond(to: TestSupport.request(.get, Atlas.restores("Cluster0")))
         #expect(nonceChallenge.head.status.code == 401)
 
         #expect(await TestSupport.admin(atlas, .post, "/__admin/reset")?.head.status.code == 200)

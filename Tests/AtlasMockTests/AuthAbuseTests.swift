@@ -1,4 +1,5 @@
 import AtlasMockHTTP
+import AtlasMockTestSupport
 import Foundation
 import Testing
 
@@ -8,22 +9,16 @@ import Testing
 /// 401 (the Digest challenge, byte for byte apart from the nonce, and the pretty-printed body), never a pass.
 @Suite("Authentication abuse over a live server", .serialized, .timeLimit(.minutes(1)))
 struct AuthAbuseTests {
-    static let path = TestSupport.restoresPath("Cluster0")
-    static let accept = ("Accept", TestSupport.tenantAccept)
+    static let path = Atlas.restores("Cluster0")
+    static let accept = ("Accept", Atlas.tenantMediaType)
 
     /// A live server on port 0 with a frozen clock, stopped when `body` returns or throws.
     func withLiveServer<T>(_ body: (AtlasMockServer, Int) throws -> T) throws -> T {
-        var configuration = AtlasConfiguration()
-        configuration.server.port = 0
-        configuration.clock = .frozen(Date(timeIntervalSince1970: 1_796_000_000))
-        configuration.logLevel = .warning
-        let server = try AtlasMockServer.start(configuration: configuration)
-        defer { server.stop() }
-        return try body(server, try #require(server.address).port)
+        try withLiveAtlas(configure: { $0.clock = .frozen(Date(timeIntervalSince1970: 1_796_000_000)) }, body)
     }
 
     /// The documented 401: exact header shape, fresh nonce, exact body.
-    func expectChallenge(_ response: LiveResponse, stale: Bool = false, _ comment: Comment? = nil) throws {
+    func expectChallenge(_ response: RawResponse, stale: Bool = false, _ comment: Comment? = nil) throws {
         #expect(response.status == 401, comment)
         let header = try #require(response.header("WWW-Authenticate"), comment)
         let shape = try Regex(
@@ -35,31 +30,31 @@ struct AuthAbuseTests {
     }
 
     func nonce(_ port: Int) throws -> String {
-        let challenge = try LiveClient.send(port, "GET", Self.path, headers: [Self.accept])
-        return try #require(DigestTestClient.nonce(in: challenge.header("WWW-Authenticate") ?? ""))
+        let challenge = try RawHTTPClient.send(port: port, "GET", Self.path, headers: [Self.accept])
+        return try #require(DigestClient.nonce(in: challenge.header("WWW-Authenticate") ?? ""))
     }
 
     func digest(
         _ port: Int, nonce: String, nc: Int, uri: String = Self.path, target: String = Self.path,
         user: String = "mockpublic", password: String = "mock-private-key-0000"
-    ) throws -> LiveResponse {
-        let authorization = DigestTestClient.authorization(
+    ) throws -> RawResponse {
+        let authorization = DigestClient.authorization(
             method: "GET", uri: uri, user: user, password: password, nonce: nonce, nc: nc)
-        return try LiveClient.send(port, "GET", target, headers: [Self.accept, ("Authorization", authorization)])
+        return try RawHTTPClient.send(port: port, "GET", target, headers: [Self.accept, ("Authorization", authorization)])
     }
 
     func token(_ port: Int) throws -> String {
         let basic = Data("mdb_sa_id_mock:mdb_sa_sk_mock".utf8).base64EncodedString()
-        let response = try LiveClient.send(
-            port, "POST", "/api/oauth/token",
+        let response = try RawHTTPClient.send(
+            port: port, "POST", "/api/oauth/token",
             headers: [("Authorization", "Basic \(basic)"), ("Content-Type", "application/x-www-form-urlencoded")],
             body: "grant_type=client_credentials")
         #expect(response.status == 200)
         return try #require(response.json()["access_token"] as? String)
     }
 
-    func bearer(_ port: Int, _ token: String) throws -> LiveResponse {
-        try LiveClient.send(port, "GET", Self.path, headers: [Self.accept, ("Authorization", "Bearer \(token)")])
+    func bearer(_ port: Int, _ token: String) throws -> RawResponse {
+        try RawHTTPClient.send(port: port, "GET", Self.path, headers: [Self.accept, ("Authorization", "Bearer \(token)")])
     }
 
     // MARK: Digest
@@ -85,7 +80,7 @@ struct AuthAbuseTests {
     @Test func nonceFromBeforeAResetIsUnknown() throws {
         try self.withLiveServer { _, port in
             let nonce = try self.nonce(port)
-            #expect(try LiveClient.send(port, "POST", "/__admin/reset").status == 200)
+            #expect(try RawHTTPClient.send(port: port, "POST", "/__admin/reset").status == 200)
             try self.expectChallenge(try self.digest(port, nonce: nonce, nc: 1))
         }
     }
@@ -93,7 +88,7 @@ struct AuthAbuseTests {
     @Test func expiredNonceIsStaleOnlyForACorrectResponse() throws {
         try self.withLiveServer { _, port in
             let nonce = try self.nonce(port)
-            #expect(try LiveClient.send(port, "PUT", "/__admin/clock", body: #"{"advanceSeconds": 301}"#).status == 200)
+            #expect(try RawHTTPClient.send(port: port, "PUT", "/__admin/clock", body: #"{"advanceSeconds": 301}"#).status == 200)
             try self.expectChallenge(try self.digest(port, nonce: nonce, nc: 1), stale: true)
             try self.expectChallenge(try self.digest(port, nonce: nonce, nc: 2, password: "wrong"), stale: false)
         }
@@ -101,7 +96,7 @@ struct AuthAbuseTests {
 
     /// The signed `uri` must be the request target: a response captured for one path does not open another.
     @Test(arguments: [
-        TestSupport.restoresPath("Cluster1"),
+        Atlas.restores("Cluster1"),
         Self.path + "?pretty=true",
         Self.path + "/",
         "/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/clusters/Cluster0/backup/tenant/../tenant/restores",
@@ -129,7 +124,7 @@ struct AuthAbuseTests {
         try self.withLiveServer { _, port in
             let token = try self.token(port)
             #expect(try self.bearer(port, token).status == 200)
-            #expect(try LiveClient.send(port, "PUT", "/__admin/clock", body: #"{"advanceSeconds": 3600}"#).status == 200)
+            #expect(try RawHTTPClient.send(port: port, "PUT", "/__admin/clock", body: #"{"advanceSeconds": 3600}"#).status == 200)
             try self.expectChallenge(try self.bearer(port, token))
         }
     }
@@ -138,8 +133,8 @@ struct AuthAbuseTests {
         try self.withLiveServer { _, port in
             let token = try self.token(port)
             let basic = Data("mdb_sa_id_mock:mdb_sa_sk_mock".utf8).base64EncodedString()
-            let revoked = try LiveClient.send(
-                port, "POST", "/api/oauth/revoke",
+            let revoked = try RawHTTPClient.send(
+                port: port, "POST", "/api/oauth/revoke",
                 headers: [("Authorization", "Basic \(basic)"), ("Content-Type", "application/x-www-form-urlencoded")],
                 body: "token=\(token)")
             #expect(revoked.status == 200)
@@ -150,7 +145,7 @@ struct AuthAbuseTests {
     @Test func tokenIssuedBeforeAResetIsRefused() throws {
         try self.withLiveServer { _, port in
             let token = try self.token(port)
-            #expect(try LiveClient.send(port, "POST", "/__admin/reset").status == 200)
+            #expect(try RawHTTPClient.send(port: port, "POST", "/__admin/reset").status == 200)
             try self.expectChallenge(try self.bearer(port, token))
             #expect(try self.bearer(port, try self.token(port)).status == 200)
         }
@@ -179,7 +174,7 @@ struct AuthAbuseTests {
     @Test func malformedAuthorizationHeadersGetTheChallenge() throws {
         try self.withLiveServer { _, port in
             let nonce = try self.nonce(port)
-            let good = DigestTestClient.authorization(
+            let good = DigestClient.authorization(
                 method: "GET", uri: Self.path, user: "mockpublic", password: "mock-private-key-0000", nonce: nonce, nc: 1)
             let headers = [
                 "Digest", "Digest ", "Digest username=", "Digest username=\"mockpublic", "Digest ,,,,",
@@ -195,11 +190,11 @@ struct AuthAbuseTests {
                 good.replacingOccurrences(of: "username=\"mockpublic\"", with: "username=\"mockpublic\\\"\""),
             ]
             for header in headers {
-                let response = try LiveClient.send(port, "GET", Self.path, headers: [Self.accept, ("Authorization", header)])
+                let response = try RawHTTPClient.send(port: port, "GET", Self.path, headers: [Self.accept, ("Authorization", header)])
                 try self.expectChallenge(response, "\(header.prefix(60))")
             }
             // None of the above used up the nonce: the genuine header still passes.
-            #expect(try LiveClient.send(port, "GET", Self.path, headers: [Self.accept, ("Authorization", good)]).status == 200)
+            #expect(try RawHTTPClient.send(port: port, "GET", Self.path, headers: [Self.accept, ("Authorization", good)]).status == 200)
         }
     }
 }

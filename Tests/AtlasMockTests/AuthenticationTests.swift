@@ -1,4 +1,5 @@
 import AtlasMockHTTP
+import AtlasMockTestSupport
 import Foundation
 import HTTPTypes
 import Testing
@@ -23,7 +24,7 @@ struct AuthenticationTests {
         let response = TestData.atlas().send(self.path, headers: self.accept)
         #expect(response.head.status.code == 401)
         let header = try #require(response.header("WWW-Authenticate"))
-        let nonce = try #require(DigestTestClient.nonce(in: header))
+        let nonce = try #require(DigestClient.nonce(in: header))
         #expect(
             header
                 == "Digest realm=\"MMS Public API\", domain=\"\", nonce=\"\(nonce)\", algorithm=MD5, qop=\"auth\", stale=false")
@@ -56,9 +57,9 @@ struct AuthenticationTests {
 
     @Test func replayedNonceCountIsRefusedButTheNextCountWorks() throws {
         let atlas = TestData.atlas()
-        let nonce = try #require(DigestTestClient.nonce(in: atlas.send(self.path).header("WWW-Authenticate") ?? ""))
+        let nonce = try #require(DigestClient.nonce(in: atlas.send(self.path).header("WWW-Authenticate") ?? ""))
         func send(nc: Int) -> Int {
-            let authorization = DigestTestClient.authorization(
+            let authorization = DigestClient.authorization(
                 method: "GET", uri: self.path, user: "reader", password: "reader-secret", nonce: nonce, nc: nc)
             var headers = self.accept
             headers[.authorization] = authorization
@@ -71,10 +72,10 @@ struct AuthenticationTests {
 
     @Test func expiredNonceIsStale() throws {
         let atlas = TestData.atlas { $0.clock = .frozen(Date(timeIntervalSince1970: 1_800_000_000)) }
-        let nonce = try #require(DigestTestClient.nonce(in: atlas.send(self.path).header("WWW-Authenticate") ?? ""))
+        let nonce = try #require(DigestClient.nonce(in: atlas.send(self.path).header("WWW-Authenticate") ?? ""))
         atlas.clock.advance(by: 301)
         var headers = self.accept
-        headers[.authorization] = DigestTestClient.authorization(
+        headers[.authorization] = DigestClient.authorization(
             method: "GET", uri: self.path, user: "reader", password: "reader-secret", nonce: nonce, nc: 1)
         let response = atlas.send(self.path, headers: headers)
         #expect(response.head.status.code == 401)
@@ -83,18 +84,18 @@ struct AuthenticationTests {
 
     @Test func nonceFromAnotherRunIsRefused() {
         let other = TestData.atlas()
-        let nonce = DigestTestClient.nonce(in: other.send(self.path).header("WWW-Authenticate") ?? "")!
+        let nonce = DigestClient.nonce(in: other.send(self.path).header("WWW-Authenticate") ?? "")!
         var headers = self.accept
-        headers[.authorization] = DigestTestClient.authorization(
+        headers[.authorization] = DigestClient.authorization(
             method: "GET", uri: self.path, user: "reader", password: "reader-secret", nonce: nonce, nc: 1)
         #expect(TestData.atlas().send(self.path, headers: headers).head.status.code == 401)
     }
 
     @Test func uriMustBeTheRequestTarget() throws {
         let atlas = TestData.atlas()
-        let nonce = try #require(DigestTestClient.nonce(in: atlas.send(self.path).header("WWW-Authenticate") ?? ""))
+        let nonce = try #require(DigestClient.nonce(in: atlas.send(self.path).header("WWW-Authenticate") ?? ""))
         var headers = self.accept
-        headers[.authorization] = DigestTestClient.authorization(
+        headers[.authorization] = DigestClient.authorization(
             method: "GET", uri: self.path + "?pretty=true", user: "reader", password: "reader-secret", nonce: nonce, nc: 1)
         #expect(atlas.send(self.path, headers: headers).head.status.code == 401)
     }
@@ -162,8 +163,8 @@ struct AuthenticationTests {
         }
         headers[.authorization] = "Bearers \(token)"
         #expect(atlas.send(self.path, headers: headers).head.status.code == 401)
-        let nonce = try #require(DigestTestClient.nonce(in: atlas.send(self.path).header("WWW-Authenticate") ?? ""))
-        let digest = DigestTestClient.authorization(
+        let nonce = try #require(DigestClient.nonce(in: atlas.send(self.path).header("WWW-Authenticate") ?? ""))
+        let digest = DigestClient.authorization(
             method: "GET", uri: self.path, user: "reader", password: "reader-secret", nonce: nonce, nc: 1)
         #expect(digest.hasPrefix("Digest "))
         headers[.authorization] = "DIGEST " + digest.dropFirst("Digest ".count)

@@ -1,4 +1,5 @@
 import AtlasMockHTTP
+import AtlasMockTestSupport
 import Foundation
 import Testing
 
@@ -22,7 +23,7 @@ import Testing
 
     @Test func crossingTheSunsetTurnsTheTenantListInto410() async throws {
         let atlas = TestSupport.defaultAtlas { $0.deprecation.enforceSunset = true }
-        let path = TestSupport.restoresPath("Cluster0")
+        let path = Atlas.restores("Cluster0")
         _ = await TestSupport.admin(atlas, .put, "/__admin/clock", body: #"{"now":"2026-01-21T23:59:59Z","frozen":true}"#)
         #expect(await TestSupport.digestResponse(atlas, path)?.head.status.code == 200)
 

@@ -1,4 +1,5 @@
 import AtlasMockHTTP
+import AtlasMockTestSupport
 import Foundation
 import Glibc
 import Synchronization
@@ -9,7 +10,7 @@ import Testing
 /// Many clients at once against a live server, then exact invariants; and SIGTERM in the middle of load.
 @Suite("Concurrency stress", .serialized, .timeLimit(.minutes(2)))
 struct ConcurrencyStressTests {
-    static let projectId = TestSupport.projectId
+    static let projectId = Atlas.projectId
     static let snapshotId = "69363f305f2a974a83589f46"
 
     /// Runs `body(0..<count)` on `count` threads at once (blocking socket clients, so not the cooperative pool).
@@ -30,15 +31,15 @@ struct ConcurrencyStressTests {
     /// The Digest dance over the socket: challenge, then the signed request.
     static func digest(
         _ port: Int, _ method: String, _ target: String, user: String, password: String, body: String = ""
-    ) throws -> LiveResponse {
-        let accept = ("Accept", TestSupport.tenantAccept)
-        let challenge = try LiveClient.send(port, method, target, headers: [accept], body: body)
-        guard let nonce = DigestTestClient.nonce(in: challenge.header("WWW-Authenticate") ?? "") else { return challenge }
-        let authorization = DigestTestClient.authorization(
+    ) throws -> RawResponse {
+        let accept = ("Accept", Atlas.tenantMediaType)
+        let challenge = try RawHTTPClient.send(port: port, method, target, headers: [accept], body: body)
+        guard let nonce = DigestClient.nonce(in: challenge.header("WWW-Authenticate") ?? "") else { return challenge }
+        let authorization = DigestClient.authorization(
             method: method, uri: target, user: user, password: password, nonce: nonce, nc: 1)
         var headers = [accept, ("Authorization", authorization)]
         if !body.isEmpty { headers.append(("Content-Type", "application/json")) }
-        return try LiveClient.send(port, method, target, headers: headers, body: body)
+        return try RawHTTPClient.send(port: port, method, target, headers: headers, body: body)
     }
 
     static func clusterFixture(_ names: [String]) -> String {
@@ -47,181 +48,151 @@ struct ConcurrencyStressTests {
     }
 
     @Test func concurrentClientsLoseNothingAndTheJournalAddsUp() throws {
-        var configuration = AtlasConfiguration()
-        configuration.server.port = 0
-        configuration.journalCapacity = 1000
-        let server = try AtlasMockServer.start(configuration: configuration)
-        defer { server.stop() }
-        let port = try #require(server.address).port
-        let restores = TestSupport.restoresPath("Cluster0")
-        let create = "/api/atlas/v2/groups/\(Self.projectId)/clusters/Cluster0/backup/tenant/restore"
-        let owner = (user: "mockowner", password: "mock-owner-key-0000")
+        try withLiveAtlas(configure: { $0.journalCapacity = 1000 }) { _, port in
+            let restores = Atlas.restores("Cluster0")
+            let create = "/api/atlas/v2/groups/\(Self.projectId)/clusters/Cluster0/backup/tenant/restore"
+            let owner = (user: "mockowner", password: "mock-owner-key-0000")
 
-        let targets = (0..<40).map { "Target\($0)" }
-        #expect(try LiveClient.send(port, "POST", "/__admin/fixtures", body: Self.clusterFixture(targets)).status == 200)
-        let before = try Self.digest(port, "GET", restores + "?itemsPerPage=500", user: "mockpublic", password: "mock-private-key-0000")
-        let initialJobs = try #require(before.json()["totalCount"] as? Int)
-        #expect(try LiveClient.send(port, "DELETE", "/__admin/requests").status == 200)
+            let targets = (0..<40).map { "Target\($0)" }
+            #expect(try RawHTTPClient.send(port: port, "POST", "/__admin/fixtures", body: Self.clusterFixture(targets)).status == 200)
+            let before = try Self.digest(port, "GET", restores + "?itemsPerPage=500", user: "mockpublic", password: "mock-private-key-0000")
+            let initialJobs = try #require(before.json()["totalCount"] as? Int)
+            #expect(try RawHTTPClient.send(port: port, "DELETE", "/__admin/requests").status == 200)
 
-        struct Outcome: Sendable {
-            var jobIds: [String] = []
-            var tokens: [String] = []
-            var statuses: [String: [Int]] = [:]
-            var errors: [String] = []
-        }
-        let outcome = Mutex(Outcome())
-        let basic = Data("mdb_sa_id_mock:mdb_sa_sk_mock".utf8).base64EncodedString()
-        // 40 restores into distinct targets, 40 lists, 20 tokens, 10 fixture loads: 110 clients at once.
-        Self.parallel(110) { index in
-            do {
-                switch index {
-                case 0..<40:
-                    let body = #"{"snapshotId": "\#(Self.snapshotId)", "targetDeploymentItemName": "Target\#(index)"}"#
-                    let response = try Self.digest(port, "POST", create, user: owner.user, password: owner.password, body: body)
-                    let id = response.json()["id"] as? String
-                    outcome.withLock {
-                        $0.statuses["create", default: []].append(response.status)
-                        if let id { $0.jobIds.append(id) }
-                    }
-                case 40..<80:
-                    let response = try Self.digest(port, "GET", restores, user: "mockpublic", password: "mock-private-key-0000")
-                    outcome.withLock { $0.statuses["list", default: []].append(response.status) }
-                case 80..<100:
-                    let response = try LiveClient.send(
-                        port, "POST", "/api/oauth/token",
-                        headers: [("Authorization", "Basic \(basic)"), ("Content-Type", "application/x-www-form-urlencoded")],
-                        body: "grant_type=client_credentials")
-                    let token = response.json()["access_token"] as? String
-                    outcome.withLock {
-                        $0.statuses["token", default: []].append(response.status)
-                        if let token { $0.tokens.append(token) }
-                    }
-                default:
-                    let response = try LiveClient.send(
-                        port, "POST", "/__admin/fixtures", body: Self.clusterFixture(["Extra\(index)"]))
-                    let added = (response.json()["added"] as? [String: Any])?["clusters"] as? Int
-                    outcome.withLock { $0.statuses["fixtures", default: []].append(added == 1 ? response.status : -1) }
-                }
-            } catch {
-                outcome.withLock { $0.errors.append("\(index): \(error)") }
+            struct Outcome: Sendable {
+                var jobIds: [String] = []
+                var tokens: [String] = []
+                var statuses: [String: [Int]] = [:]
+                var errors: [String] = []
             }
+            let outcome = Mutex(Outcome())
+            let basic = Data("mdb_sa_id_mock:mdb_sa_sk_mock".utf8).base64EncodedString()
+            // 40 restores into distinct targets, 40 lists, 20 tokens, 10 fixture loads: 110 clients at once.
+            Self.parallel(110) { index in
+                do {
+                    switch index {
+                    case 0..<40:
+                        let body = #"{"snapshotId": "\#(Self.snapshotId)", "targetDeploymentItemName": "Target\#(index)"}"#
+                        let response = try Self.digest(port, "POST", create, user: owner.user, password: owner.password, body: body)
+                        let id = response.json()["id"] as? String
+                        outcome.withLock {
+                            $0.statuses["create", default: []].append(response.status)
+                            if let id { $0.jobIds.append(id) }
+                        }
+                    case 40..<80:
+                        let response = try Self.digest(port, "GET", restores, user: "mockpublic", password: "mock-private-key-0000")
+                        outcome.withLock { $0.statuses["list", default: []].append(response.status) }
+                    case 80..<100:
+                        let response = try RawHTTPClient.send(
+                            port: port, "POST", "/api/oauth/token",
+                            headers: [("Authorization", "Basic \(basic)"), ("Content-Type", "application/x-www-form-urlencoded")],
+                            body: "grant_type=client_credentials")
+                        let token = response.json()["access_token"] as? String
+                        outcome.withLock {
+                            $0.statuses["token", default: []].append(response.status)
+                            if let token { $0.tokens.append(token) }
+                        }
+                    default:
+                        let response = try RawHTTPClient.send(
+                            port: port, "POST", "/__admin/fixtures", body: Self.clusterFixture(["Extra\(index)"]))
+                        let added = (response.json()["added"] as? [String: Any])?["clusters"] as? Int
+                        outcome.withLock { $0.statuses["fixtures", default: []].append(added == 1 ? response.status : -1) }
+                    }
+                } catch {
+                    outcome.withLock { $0.errors.append("\(index): \(error)") }
+                }
+            }
+            let result = outcome.withLock { $0 }
+            #expect(result.errors.isEmpty, "\(result.errors.prefix(5))")
+            #expect(result.statuses["create"] == Array(repeating: 200, count: 40))
+            #expect(result.statuses["list"] == Array(repeating: 200, count: 40))
+            #expect(result.statuses["token"] == Array(repeating: 200, count: 20))
+            #expect(result.statuses["fixtures"] == Array(repeating: 200, count: 10))
+            #expect(Set(result.jobIds).count == 40)
+            #expect(Set(result.tokens).count == 20)
+
+            // Every created job is listed exactly once, and nothing else appeared.
+            let after = try Self.digest(port, "GET", restores + "?itemsPerPage=500", user: "mockpublic", password: "mock-private-key-0000")
+            #expect(after.json()["totalCount"] as? Int == initialJobs + 40)
+            let listed = (after.json()["results"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+            #expect(listed.count == initialJobs + 40)
+            #expect(Set(listed).isSuperset(of: result.jobIds))
+            #expect(Set(listed).count == listed.count)
+
+            // The clusters: 40 targets and 10 extras, each once.
+            let state = try RawHTTPClient.send(port: port, "GET", "/__admin/state").json()
+            let clusterNames = (state["clusters"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+            #expect(clusterNames.filter { $0.hasPrefix("Target") }.count == 40)
+            #expect(clusterNames.filter { $0.hasPrefix("Extra") }.count == 10)
+
+            // The journal: each Digest exchange is a 401 then the answer; admin calls are not journaled.
+            let journal = try RawHTTPClient.send(port: port, "GET", "/__admin/requests").json()["requests"] as? [[String: Any]] ?? []
+            func count(_ method: String, _ path: String, _ status: Int) -> Int {
+                journal.filter { $0["method"] as? String == method && $0["path"] as? String == path && $0["status"] as? Int == status }.count
+            }
+            #expect(count("POST", create, 401) == 40)
+            #expect(count("POST", create, 200) == 40)
+            // 40 concurrent lists and the final one (query strings are not part of the journaled path).
+            #expect(count("GET", restores, 401) == 41)
+            #expect(count("GET", restores, 200) == 41)
+            #expect(count("POST", "/api/oauth/token", 200) == 20)
+            print("stress: \(journal.count) journal entries; \(initialJobs) jobs before, \(listed.count) after")
         }
-        let result = outcome.withLock { $0 }
-        #expect(result.errors.isEmpty, "\(result.errors.prefix(5))")
-        #expect(result.statuses["create"] == Array(repeating: 200, count: 40))
-        #expect(result.statuses["list"] == Array(repeating: 200, count: 40))
-        #expect(result.statuses["token"] == Array(repeating: 200, count: 20))
-        #expect(result.statuses["fixtures"] == Array(repeating: 200, count: 10))
-        #expect(Set(result.jobIds).count == 40)
-        #expect(Set(result.tokens).count == 20)
-
-        // Every created job is listed exactly once, and nothing else appeared.
-        let after = try Self.digest(port, "GET", restores + "?itemsPerPage=500", user: "mockpublic", password: "mock-private-key-0000")
-        #expect(after.json()["totalCount"] as? Int == initialJobs + 40)
-        let listed = (after.json()["results"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
-        #expect(listed.count == initialJobs + 40)
-        #expect(Set(listed).isSuperset(of: result.jobIds))
-        #expect(Set(listed).count == listed.count)
-
-        // The clusters: 40 targets and 10 extras, each once.
-        let state = try LiveClient.send(port, "GET", "/__admin/state").json()
-        let clusterNames = (state["clusters"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
-        #expect(clusterNames.filter { $0.hasPrefix("Target") }.count == 40)
-        #expect(clusterNames.filter { $0.hasPrefix("Extra") }.count == 10)
-
-        // The journal: each Digest exchange is a 401 then the answer; admin calls are not journaled.
-        let journal = try LiveClient.send(port, "GET", "/__admin/requests").json()["requests"] as? [[String: Any]] ?? []
-        func count(_ method: String, _ path: String, _ status: Int) -> Int {
-            journal.filter { $0["method"] as? String == method && $0["path"] as? String == path && $0["status"] as? Int == status }.count
-        }
-        #expect(count("POST", create, 401) == 40)
-        #expect(count("POST", create, 200) == 40)
-        // 40 concurrent lists and the final one (query strings are not part of the journaled path).
-        #expect(count("GET", restores, 401) == 41)
-        #expect(count("GET", restores, 200) == 41)
-        #expect(count("POST", "/api/oauth/token", 200) == 20)
-        print("stress: \(journal.count) journal entries; \(initialJobs) jobs before, \(listed.count) after")
     }
 
     /// The journal is a ring: after more concurrent requests than it holds, it holds exactly its capacity.
     @Test func journalStaysBoundedUnderConcurrentLoad() throws {
-        var configuration = AtlasConfiguration()
-        configuration.server.port = 0
-        configuration.journalCapacity = 64
-        configuration.authMode = .off
-        let server = try AtlasMockServer.start(configuration: configuration)
-        defer { server.stop() }
-        let port = try #require(server.address).port
-        let failures = Atomic<Int>(0)
-        Self.parallel(50) { index in
-            for request in 0..<6 {
-                let path = TestSupport.restoresPath("Cluster0") + "?pageNum=\(index * 10 + request + 1)"
-                let accept = [("Accept", TestSupport.tenantAccept)]
-                if (try? LiveClient.send(port, "GET", path, headers: accept))?.status != 200 { failures.add(1, ordering: .relaxed) }
-            }
+        let configure = { (configuration: inout AtlasConfiguration) in
+            configuration.journalCapacity = 64
+            configuration.authMode = .off
         }
-        #expect(failures.load(ordering: .relaxed) == 0)
-        let journal = try LiveClient.send(port, "GET", "/__admin/requests").json()["requests"] as? [[String: Any]] ?? []
-        #expect(journal.count == 64)
+        try withLiveAtlas(configure: configure) { _, port in
+            let failures = Atomic<Int>(0)
+            Self.parallel(50) { index in
+                for request in 0..<6 {
+                    let path = Atlas.restores("Cluster0") + "?pageNum=\(index * 10 + request + 1)"
+                    let accept = [("Accept", Atlas.tenantMediaType)]
+                    if (try? RawHTTPClient.send(port: port, "GET", path, headers: accept))?.status != 200 { failures.add(1, ordering: .relaxed) }
+                }
+            }
+            #expect(failures.load(ordering: .relaxed) == 0)
+            let journal = try RawHTTPClient.send(port: port, "GET", "/__admin/requests").json()["requests"] as? [[String: Any]] ?? []
+            #expect(journal.count == 64)
+        }
     }
 
     // MARK: SIGTERM
 
     /// The built binary under load: requests in flight when SIGTERM arrives get their whole response, connections
     /// after it are refused, and the process exits 0 within the drain time.
-    @Test func sigtermDrainsInFlightRequestsAndExitsZero() throws {
-        // The executable built next to this test bundle (same scratch path, same sanitizer if any).
-        let testBinary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        let binary = testBinary.deletingLastPathComponent().appendingPathComponent("atlas-mock")
-        try #require(FileManager.default.isExecutableFile(atPath: binary.path), "build the package first")
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = ["--port", "0", "--auth", "off", "--drain-timeout", "5", "--log-level", "warning"]
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        defer { if process.isRunning { process.terminate() } }
-        // The first stdout line is the URL; read until it is complete.
-        var line = ""
-        while !line.contains("\n") {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            line += String(decoding: chunk, as: UTF8.self)
-        }
-        let port = try #require(
-            Int(line.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ":").last ?? ""),
-            "no URL on stdout from \(binary.path): \(line.debugDescription), stderr: \(String(decoding: errors.fileHandleForReading.availableData, as: UTF8.self))")
+    @Test func sigtermDrainsInFlightRequestsAndExitsZero() async throws {
+        let server = try await AtlasMockProcess(["--auth", "off", "--drain-timeout", "5", "--log-level", "warning"])
+        defer { server.stop() }
+        let port = server.port
+        let process = server.child.process
         // Every Atlas request takes 1.5 s, so 30 are in flight when the signal lands.
         let slow = #"{"faults": [{"id": "slow", "path": "/api/atlas/v2/**", "delayMs": 1500}]}"#
-        #expect(try LiveClient.send(port, "POST", "/__admin/fixtures", body: slow).status == 200)
-        let path = TestSupport.restoresPath("Cluster0")
+        #expect(try RawHTTPClient.send(port: port, "POST", "/__admin/fixtures", body: slow).status == 200)
+        let path = Atlas.restores("Cluster0")
         let results = Mutex<[Int]>([])
-        let started = DispatchGroup()
-        let finished = DispatchGroup()
         for _ in 0..<30 {
-            started.enter()
-            finished.enter()
             Thread {
                 // Sent in full before the signal; the response is awaited after it.
-                let accept = [("Accept", TestSupport.tenantAccept)]
-                let status = (try? LiveClient.send(port, "GET", path, headers: accept).status) ?? -1
+                let accept = [("Accept", Atlas.tenantMediaType)]
+                let status = (try? RawHTTPClient.send(port: port, "GET", path, headers: accept).status) ?? -1
                 results.withLock { $0.append(status) }
-                finished.leave()
             }.start()
-            started.leave()
         }
-        started.wait()
         // Give the 30 requests time to reach the server (they then wait out their delay there).
-        Thread.sleep(forTimeInterval: 0.5)
+        try await Task.sleep(for: .milliseconds(500))
         let signalled = Date()
-        kill(process.processIdentifier, SIGTERM)
-        Thread.sleep(forTimeInterval: 0.2)
+        kill(server.child.pid, SIGTERM)
+        try await Task.sleep(for: .milliseconds(200))
         // After the signal the listener is gone: new connections are refused.
-        #expect(throws: (any Error).self) { try LiveClient.send(port, "GET", path) }
-        finished.wait()
-        process.waitUntilExit()
+        #expect(throws: (any Error).self) { try RawHTTPClient.send(port: port, "GET", path) }
+        // Each client thread reports once (its receive timeout bounds the wait).
+        while results.withLock({ $0.count }) < 30 { try await Task.sleep(for: .milliseconds(10)) }
+        try #require(await server.child.waitForExit(timeout: 20) != nil, "atlas-mock did not exit after SIGTERM")
         let elapsed = Date().timeIntervalSince(signalled)
         print("stress: SIGTERM with 30 in flight: exit \(process.terminationStatus) after \(String(format: "%.2f", elapsed)) s")
         #expect(results.withLock { $0 } == Array(repeating: 200, count: 30))

@@ -1,4 +1,5 @@
 import AtlasMockHTTP
+import AtlasMockTestSupport
 import Foundation
 import Testing
 
@@ -48,24 +49,24 @@ import Testing
 
     /// Every documented outcome of GET …/backup/tenant/restores, from the default dataset alone.
     @Test(arguments: [
-        ("Cluster0", "mockpublic", "mock-private-key-0000", "127.0.0.1", TestSupport.projectId, 200, nil),
-        ("MigratedFlex0", "mockpublic", "mock-private-key-0000", "127.0.0.1", TestSupport.projectId, 200, nil),
-        ("Cluster1", "mdb_sa_id_mock", "", "127.0.0.1", TestSupport.projectId, 200, nil),
-        ("FlexCluster0", "mockpublic", "mock-private-key-0000", "127.0.0.1", TestSupport.projectId, 400, "CANNOT_USE_FLEX_CLUSTER_IN_CLUSTER_API"),
-        ("OtherCluster0", "mockpublic", "mock-private-key-0000", "127.0.0.1", TestSupport.otherProjectId, 401, "NOT_IN_GROUP"),
-        ("Cluster0", "mocknorole", "mock-norole-key-0000", "127.0.0.1", TestSupport.projectId, 401, "USER_UNAUTHORIZED"),
-        ("Cluster0", "mockblocked", "mock-blocked-key-0000", "127.0.0.1", TestSupport.projectId, 403, "IP_ADDRESS_NOT_ON_ACCESS_LIST"),
-        ("Cluster0", "mockblocked", "mock-blocked-key-0000", "203.0.113.9", TestSupport.projectId, 200, nil),
-        ("NoSuchCluster", "mockpublic", "mock-private-key-0000", "127.0.0.1", TestSupport.projectId, 404, "CLUSTER_NOT_FOUND"),
-        ("Faulty0", "mockpublic", "mock-private-key-0000", "127.0.0.1", TestSupport.projectId, 500, "UNEXPECTED_ERROR"),
-        ("Dedicated0", "mockowner", "mock-owner-key-0000", "127.0.0.1", TestSupport.projectId, 400, "VALIDATION_ERROR"),
+        ("Cluster0", "mockpublic", "mock-private-key-0000", "127.0.0.1", Atlas.projectId, 200, nil),
+        ("MigratedFlex0", "mockpublic", "mock-private-key-0000", "127.0.0.1", Atlas.projectId, 200, nil),
+        ("Cluster1", "mdb_sa_id_mock", "", "127.0.0.1", Atlas.projectId, 200, nil),
+        ("FlexCluster0", "mockpublic", "mock-private-key-0000", "127.0.0.1", Atlas.projectId, 400, "CANNOT_USE_FLEX_CLUSTER_IN_CLUSTER_API"),
+        ("OtherCluster0", "mockpublic", "mock-private-key-0000", "127.0.0.1", Atlas.otherProjectId, 401, "NOT_IN_GROUP"),
+        ("Cluster0", "mocknorole", "mock-norole-key-0000", "127.0.0.1", Atlas.projectId, 401, "USER_UNAUTHORIZED"),
+        ("Cluster0", "mockblocked", "mock-blocked-key-0000", "127.0.0.1", Atlas.projectId, 403, "IP_ADDRESS_NOT_ON_ACCESS_LIST"),
+        ("Cluster0", "mockblocked", "mock-blocked-key-0000", "203.0.113.9", Atlas.projectId, 200, nil),
+        ("NoSuchCluster", "mockpublic", "mock-private-key-0000", "127.0.0.1", Atlas.projectId, 404, "CLUSTER_NOT_FOUND"),
+        ("Faulty0", "mockpublic", "mock-private-key-0000", "127.0.0.1", Atlas.projectId, 500, "UNEXPECTED_ERROR"),
+        ("Dedicated0", "mockowner", "mock-owner-key-0000", "127.0.0.1", Atlas.projectId, 400, "VALIDATION_ERROR"),
     ] as [(String, String, String, String, String, Int, String?)])
     func documentedOutcome(
         cluster: String, user: String, password: String, remoteAddress: String, project: String, status: Int,
         errorCode: String?
     ) async throws {
         let atlas = TestSupport.defaultAtlas()
-        let target = TestSupport.restoresPath(cluster, project: project)
+        let target = Atlas.restores(cluster, project: project)
         let response: HTTPServerResponse?
         if user.hasPrefix("mdb_sa_") {
             response = try await Self.bearerResponse(atlas, target)
@@ -84,7 +85,7 @@ import Testing
 
     @Test func cluster0ListsSixJobsNewestFirst() async throws {
         let atlas = TestSupport.defaultAtlas()
-        let body = TestSupport.json(await TestSupport.digestResponse(atlas, TestSupport.restoresPath("Cluster0")))
+        let body = TestSupport.json(await TestSupport.digestResponse(atlas, Atlas.restores("Cluster0")))
         let results = try #require(body["results"] as? [[String: Any]])
         #expect(results.map { $0["status"] as? String } == ["PENDING", "QUEUED", "RUNNING", "FAILED", "COMPLETED", "COMPLETED"])
     }
@@ -98,6 +99,6 @@ import Testing
         let token = try #require(TestSupport.json(tokenResponse)["access_token"] as? String)
         return await TestSupport.response(
             atlas,
-            TestSupport.request(.get, target, headers: [.authorization: "Bearer " + token, .accept: TestSupport.tenantAccept]))
+            TestSupport.request(.get, target, headers: [.authorization: "Bearer " + token, .accept: Atlas.tenantMediaType]))
     }
 }

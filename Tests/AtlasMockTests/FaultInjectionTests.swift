@@ -1,4 +1,5 @@
 import AtlasMockHTTP
+import AtlasMockTestSupport
 import Foundation
 import HTTPTypes
 import Testing
@@ -6,7 +7,7 @@ import Testing
 @testable import AtlasMock
 
 @Suite struct FaultInjectionTests {
-    static let cluster0 = TestSupport.restoresPath("Cluster0")
+    static let cluster0 = Atlas.restores("Cluster0")
 
     static func addFault(_ atlas: FakeAtlas, _ json: String) async -> HTTPServerResponse? {
         await TestSupport.admin(atlas, .post, "/__admin/faults", body: json)
@@ -28,12 +29,12 @@ import Testing
     /// A `failRestoreJobs` rule lets the create through (200, PENDING) and the job then ends FAILED, not COMPLETED.
     @Test func failRestoreJobsMakesCreatedJobsEndFailed() async throws {
         let atlas = TestSupport.defaultAtlas { $0.clock = .frozen(Date(timeIntervalSince1970: 1_800_000_000)) }
-        let create = "/api/atlas/v2/groups/\(TestSupport.projectId)/clusters/Cluster0/backup/tenant/restore"
+        let create = "/api/atlas/v2/groups/\(Atlas.projectId)/clusters/Cluster0/backup/tenant/restore"
         let rule = #"{"method":"POST","path":"/api/atlas/v2/groups/*/clusters/Cluster0/backup/tenant/restore","failRestoreJobs":true,"times":1}"#
         #expect(await Self.addFault(atlas, rule)?.head.status.code == 201)
         let snapshots = try #require(
             await TestSupport.digestResponse(
-                atlas, "/api/atlas/v2/groups/\(TestSupport.projectId)/clusters/Cluster0/backup/tenant/snapshots"))
+                atlas, "/api/atlas/v2/groups/\(Atlas.projectId)/clusters/Cluster0/backup/tenant/snapshots"))
         let snapshot = try #require((TestSupport.json(snapshots)["results"] as? [[String: Any]])?.first?["id"] as? String)
         func restore(into target: String) async throws -> [String: Any] {
             guard
@@ -50,7 +51,7 @@ import Testing
         atlas.clock.advance(by: 60)
         func status(_ job: [String: Any]) async -> String? {
             let id = job["id"] as? String ?? ""
-            let response = await TestSupport.digestResponse(atlas, TestSupport.restoresPath("Cluster0") + "/" + id)
+            let response = await TestSupport.digestResponse(atlas, Atlas.restores("Cluster0") + "/" + id)
             return TestSupport.json(response)["status"] as? String
         }
         #expect(await status(failing) == "FAILED")
@@ -122,7 +123,7 @@ import Testing
         let open = TestSupport.defaultAtlas { $0.authMode = .off }
         _ = await Self.addFault(open, #"{"path":"/**","delayMs":300}"#)
         let handled = Date()
-        open.handle(TestSupport.request(.get, Self.cluster0, headers: [.accept: TestSupport.tenantAccept])) { _ in }
+        open.handle(TestSupport.request(.get, Self.cluster0, headers: [.accept: Atlas.tenantMediaType])) { _ in }
         #expect(Date().timeIntervalSince(handled) < 0.2)
     }
 
@@ -136,7 +137,7 @@ import Testing
         #expect(await TestSupport.admin(atlas, .delete, "/__admin/faults/b")?.head.status.code == 404)
         #expect(await TestSupport.admin(atlas, .delete, "/__admin/faults")?.head.status.code == 200)
         #expect(atlas.faults.rules.isEmpty)
-        #expect(await TestSupport.digestResponse(atlas, TestSupport.restoresPath("Faulty0"))?.head.status.code == 200)
+        #expect(await TestSupport.digestResponse(atlas, Atlas.restores("Faulty0"))?.head.status.code == 200)
     }
 
     @Test(arguments: [

@@ -1,4 +1,5 @@
 import AtlasMockHTTP
+import AtlasMockTestSupport
 import HTTPTypes
 import Testing
 
@@ -7,7 +8,7 @@ import Testing
 @Suite struct RequestJournalTests {
     @Test func recordsRequestsWithSecretsRedactedAndPrincipalAndStatus() async throws {
         let atlas = TestSupport.defaultAtlas()
-        _ = await TestSupport.digestResponse(atlas, TestSupport.restoresPath("Cluster0") + "?pretty=true")
+        _ = await TestSupport.digestResponse(atlas, Atlas.restores("Cluster0") + "?pretty=true")
         let response = await TestSupport.admin(atlas, .get, "/__admin/requests")
         let entries = try #require(TestSupport.json(response)["requests"] as? [[String: Any]])
         #expect(entries.count == 2)
@@ -18,7 +19,7 @@ import Testing
         let served = entries[1]
         #expect(served["operation"] as? String == "listSharedClusterBackupRestoreJobs")
         #expect(served["method"] as? String == "GET")
-        #expect(served["path"] as? String == TestSupport.restoresPath("Cluster0"))
+        #expect(served["path"] as? String == Atlas.restores("Cluster0"))
         #expect(served["query"] as? String == "pretty=true")
         #expect(served["principal"] as? String == "apiKey:mockpublic")
         #expect(served["status"] as? Int == 200)
@@ -37,15 +38,15 @@ import Testing
 
     @Test func filtersByMethodPathPrefixAndStatus() async throws {
         let atlas = TestSupport.defaultAtlas()
-        _ = await TestSupport.digestResponse(atlas, TestSupport.restoresPath("Cluster0"))
-        _ = await TestSupport.digestResponse(atlas, TestSupport.restoresPath("Cluster1"))
+        _ = await TestSupport.digestResponse(atlas, Atlas.restores("Cluster0"))
+        _ = await TestSupport.digestResponse(atlas, Atlas.restores("Cluster1"))
         _ = await TestSupport.response(atlas, TestSupport.request(.post, "/api/oauth/token"))
         func count(_ query: String) async -> Int {
             (TestSupport.json(await TestSupport.admin(atlas, .get, "/__admin/requests?" + query))["requests"] as? [Any])?.count ?? -1
         }
         #expect(await count("method=post") == 1)
         #expect(await count("status=200") == 2)
-        #expect(await count("pathPrefix=" + TestSupport.restoresPath("Cluster1")) == 2)
+        #expect(await count("pathPrefix=" + Atlas.restores("Cluster1")) == 2)
         #expect(await count("method=GET&status=401&pathPrefix=/api/atlas/v2/groups/") == 2)
         #expect(await TestSupport.admin(atlas, .get, "/__admin/requests?status=ok")?.head.status.code == 400)
     }

@@ -1,4 +1,5 @@
 import AtlasMockHTTP
+import AtlasMockTestSupport
 import Foundation
 import HTTPTypes
 import Testing
@@ -7,7 +8,7 @@ import Testing
 
 /// Repeated reads are answered from `ResponseCache`; these pin that a cached answer never outlives what it showed.
 @Suite struct ResponseCacheTests {
-    let restores = TestSupport.restoresPath("Cluster0")
+    let restores = Atlas.restores("Cluster0")
 
     func atlas() -> FakeAtlas {
         TestData.atlas(jobCount: 3) { $0.clock = .frozen(TestData.now) }

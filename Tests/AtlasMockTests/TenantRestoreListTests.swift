@@ -1,4 +1,5 @@
 import AtlasMockHTTP
+import AtlasMockTestSupport
 import Foundation
 import HTTPTypes
 import Testing
@@ -244,8 +245,8 @@ struct TenantRestoreListTests {
     @Test func wrongMethodIs405WithEmptyBody() {
         let atlas = TestData.atlas()
         let challenge = atlas.send(self.path, method: .delete)
-        let nonce = DigestTestClient.nonce(in: challenge.header("WWW-Authenticate") ?? "")!
-        let authorization = DigestTestClient.authorization(
+        let nonce = DigestClient.nonce(in: challenge.header("WWW-Authenticate") ?? "")!
+        let authorization = DigestClient.authorization(
             method: "DELETE", uri: self.path, user: "reader", password: "reader-secret", nonce: nonce, nc: 1)
         let response = atlas.send(self.path, method: .delete, headers: [.authorization: authorization])
         #expect(response.head.status.code == 405)

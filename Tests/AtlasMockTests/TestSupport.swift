@@ -1,68 +1,82 @@
 import AtlasMockHTTP
+import AtlasMockTestSupport
+import Dispatch
 import Foundation
 import HTTPTypes
+import Synchronization
 
 @testable import AtlasMock
 
-/// Shared helpers: requests built the way the transport delivers them, and Digest/Bearer clients.
+/// Requests handed to the fake Atlas in process, no sockets, the way the transport delivers them: every helper
+/// goes through `FakeAtlas.handle`, so admin routes, fault injection (delays included) and the journal all apply.
 enum TestSupport {
-    static let projectId = "32b6e34b3d91647abb20e7b8"
-    static let otherProjectId = "6a1f0c9e2b7d4a3c5e8f1b21"
-    static let tenantAccept = "application/vnd.atlas.2023-01-01+json"
-
-    static func restoresPath(_ cluster: String, project: String = Self.projectId) -> String {
-        "/api/atlas/v2/groups/\(project)/clusters/\(cluster)/backup/tenant/restores"
-    }
-
+    /// A request as the HTTP/1.1 transport builds it (no scheme; the `Host` authority).
     static func request(
         _ method: HTTPRequest.Method, _ target: String, headers: HTTPFields = [:], body: String = "",
         remoteAddress: String = "127.0.0.1"
     ) -> HTTPServerRequest {
         HTTPServerRequest(
-            head: HTTPRequest(method: method, scheme: "http", authority: "localhost:8080", path: target, headerFields: headers),
+            head: HTTPRequest(
+                method: method, scheme: nil, authority: "localhost:8080", path: target, headerFields: headers),
             body: Array(body.utf8), remoteAddress: remoteAddress, remotePort: 50_000, version: .http1_1)
     }
 
-    /// Sends the request through the full handler (admin dispatch, faults, journal) and waits for the reply.
-    static func send(_ atlas: FakeAtlas, _ request: HTTPServerRequest) async -> HTTPServerReply {
+    /// The reply to `request`, whenever the handler gives it.
+    static func reply(_ atlas: FakeAtlas, _ request: HTTPServerRequest) async -> HTTPServerReply {
         await withCheckedContinuation { continuation in
             atlas.handle(request) { continuation.resume(returning: $0) }
         }
     }
 
+    /// The response to `request`; nil when the handler dropped the connection instead.
     static func response(_ atlas: FakeAtlas, _ request: HTTPServerRequest) async -> HTTPServerResponse? {
-        guard case .response(let response) = await Self.send(atlas, request) else { return nil }
+        guard case .response(let response) = await Self.reply(atlas, request) else { return nil }
         return response
     }
 
-    /// The Digest dance a real client does: unauthenticated request, challenge, authenticated retry.
+    /// The Digest handshake a real client does: unauthenticated first, then, when challenged, the signed retry;
+    /// the reply to the last request.
     static func digest(
         _ atlas: FakeAtlas, _ method: HTTPRequest.Method = .get, _ target: String, user: String, password: String,
-        body: String = "", remoteAddress: String = "127.0.0.1"
+        accept: String = Atlas.tenantMediaType, body: String = "", remoteAddress: String = "127.0.0.1"
     ) async -> HTTPServerReply {
-        let challenge = await Self.response(atlas, Self.request(method, target, body: body, remoteAddress: remoteAddress))
-        let header = challenge?.head.headerFields[.wwwAuthenticate] ?? ""
-        let nonce = header.components(separatedBy: "nonce=\"").dropFirst().first?.components(separatedBy: "\"").first ?? ""
-        let cnonce = "0a4f113b9c8d7e6f"
-        let ha1 = MD5.hex("\(user):MMS Public API:\(password)")
-        let ha2 = MD5.hex("\(method.rawValue):\(target)")
-        let response = MD5.hex("\(ha1):\(nonce):00000001:\(cnonce):auth:\(ha2)")
-        let authorization =
-            "Digest username=\"\(user)\", realm=\"MMS Public API\", nonce=\"\(nonce)\", uri=\"\(target)\", response=\"\(response)\", algorithm=\"MD5\", qop=auth, nc=00000001, cnonce=\"\(cnonce)\""
-        return await Self.send(
-            atlas,
-            Self.request(
-                method, target, headers: [.authorization: authorization, .accept: Self.tenantAccept], body: body,
-                remoteAddress: remoteAddress))
+        let first = Self.request(method, target, headers: [.accept: accept], body: body, remoteAddress: remoteAddress)
+        let challenge = await Self.reply(atlas, first)
+        guard let signed = Self.signed(first, answering: challenge, user: user, password: password) else {
+            return challenge
+        }
+        return await Self.reply(atlas, signed)
     }
 
     static func digestResponse(
-        _ atlas: FakeAtlas, _ target: String, user: String = "mockpublic", password: String = "mock-private-key-0000",
-        remoteAddress: String = "127.0.0.1"
+        _ atlas: FakeAtlas, _ target: String, user: String = Atlas.readOnly.user,
+        password: String = Atlas.readOnly.password, remoteAddress: String = "127.0.0.1"
     ) async -> HTTPServerResponse? {
-        guard case .response(let response) = await Self.digest(atlas, .get, target, user: user, password: password, remoteAddress: remoteAddress)
-        else { return nil }
+        let reply = await Self.digest(atlas, .get, target, user: user, password: password, remoteAddress: remoteAddress)
+        guard case .response(let response) = reply else { return nil }
         return response
+    }
+
+    static func admin(
+        _ atlas: FakeAtlas, _ method: HTTPRequest.Method, _ target: String, body: String = "", headers: HTTPFields = [:]
+    ) async -> HTTPServerResponse? {
+        await Self.response(atlas, Self.request(method, target, headers: headers, body: body))
+    }
+
+    /// `request` again with the Digest `Authorization` for the nonce of `challenge`; nil unless it is a 401
+    /// challenge.
+    static func signed(
+        _ request: HTTPServerRequest, answering challenge: HTTPServerReply, user: String, password: String
+    ) -> HTTPServerRequest? {
+        guard case .response(let response) = challenge, response.head.status == .unauthorized,
+            let nonce = response.head.headerFields[.wwwAuthenticate].flatMap(DigestClient.nonce(in:))
+        else { return nil }
+        var head = request.head
+        head.headerFields[.authorization] = DigestClient.authorization(
+            method: request.head.method.rawValue, uri: request.target, user: user, password: password, nonce: nonce)
+        return HTTPServerRequest(
+            head: head, body: request.body, remoteAddress: request.remoteAddress, remotePort: request.remotePort,
+            version: request.version)
     }
 
     static func json(_ response: HTTPServerResponse?) -> [String: Any] {
@@ -75,15 +89,60 @@ enum TestSupport {
         response.map { String(decoding: $0.body, as: UTF8.self) } ?? ""
     }
 
-    static func admin(
-        _ atlas: FakeAtlas, _ method: HTTPRequest.Method, _ target: String, body: String = "", headers: HTTPFields = [:]
-    ) async -> HTTPServerResponse? {
-        await Self.response(atlas, Self.request(method, target, headers: headers, body: body))
-    }
-
     static func defaultAtlas(_ configure: (inout AtlasConfiguration) -> Void = { _ in }) -> FakeAtlas {
         var configuration = AtlasConfiguration()
         configure(&configuration)
         return FakeAtlas(configuration: configuration, fixtures: .default)
     }
+}
+
+extension FakeAtlas {
+    /// `TestSupport`'s path for synchronous tests: one request through `handle`, waiting for the response (at once
+    /// unless a fault delays it). A dropped connection is a failed precondition here; tests that expect one use
+    /// `TestSupport.reply`.
+    func send(
+        _ target: String, method: HTTPRequest.Method = .get, headers: HTTPFields = [:], body: [UInt8] = [],
+        remoteAddress: String = "127.0.0.1"
+    ) -> HTTPServerResponse {
+        var request = TestSupport.request(method, target, headers: headers, remoteAddress: remoteAddress)
+        request.body = body
+        return self.waitForResponse(to: request)
+    }
+
+    /// The Digest handshake of `TestSupport.digest`, synchronously.
+    func sendDigest(
+        _ target: String, method: HTTPRequest.Method = .get, user: String, password: String,
+        accept: String = Atlas.tenantMediaType, body: String? = nil, remoteAddress: String = "127.0.0.1"
+    ) -> HTTPServerResponse {
+        let first = TestSupport.request(
+            method, target, headers: [.accept: accept], body: body ?? "", remoteAddress: remoteAddress)
+        let challenge = self.waitForResponse(to: first)
+        guard let signed = TestSupport.signed(first, answering: .response(challenge), user: user, password: password)
+        else { return challenge }
+        return self.waitForResponse(to: signed)
+    }
+
+    private func waitForResponse(to request: HTTPServerRequest) -> HTTPServerResponse {
+        let answered = DispatchSemaphore(value: 0)
+        let reply = Mutex<HTTPServerReply?>(nil)
+        self.handle(request) { answer in
+            reply.withLock { $0 = answer }
+            answered.signal()
+        }
+        answered.wait()
+        guard case .response(let response)? = reply.withLock({ $0 }) else {
+            preconditionFailure("\(request.target): the connection was dropped; use TestSupport.reply")
+        }
+        return response
+    }
+}
+
+extension HTTPServerResponse {
+    var text: String { String(decoding: self.body, as: UTF8.self) }
+
+    func json() throws -> [String: Any] {
+        try JSONSerialization.jsonObject(with: Data(self.body)) as? [String: Any] ?? [:]
+    }
+
+    func header(_ name: String) -> String? { self.head.headerFields[HTTPField.Name(name)!] }
 }

@@ -1,4 +1,5 @@
 import AtlasMock
+import AtlasMockTestSupport
 import Foundation
 import Testing
 

@@ -1,9 +1,10 @@
 import Glibc
 
 /// MD5 (RFC 1321), needed only because HTTP Digest with `algorithm=MD5` (what Atlas offers) is built on it.
-/// Foundation on Linux has no MD5, and a crypto package would be a large dependency for one function.
-enum MD5 {
-    static func hex(_ text: String) -> String {
+/// Foundation on Linux has no MD5, and a crypto package would be a large dependency for one function. `package`
+/// so the tests' Digest client signs with it rather than with a second copy (the RFC 1321 vectors check it).
+package enum MD5 {
+    package static func hex(_ text: String) -> String {
         Self.digest(Array(text.utf8)).map { byte in
             let hex = Array("0123456789abcdef".utf8)
             return String(decoding: [hex[Int(byte >> 4)], hex[Int(byte & 0xF)]], as: UTF8.self)

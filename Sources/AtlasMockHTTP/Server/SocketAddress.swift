@@ -1,15 +1,16 @@
 import Glibc
 
-/// An IPv4 or IPv6 socket address, stored the way the kernel takes it (`sockaddr_storage` + length).
-struct SocketAddress: Sendable {
+/// An IPv4 or IPv6 socket address, stored the way the kernel takes it (`sockaddr_storage` + length). `package`
+/// where the tests' raw client connects with it too.
+package struct SocketAddress: Sendable {
     private(set) var storage = sockaddr_storage()
     private(set) var length: socklen_t
 
-    var family: Int32 { Int32(self.storage.ss_family) }
+    package var family: Int32 { Int32(self.storage.ss_family) }
 
     /// Resolves `host` (an IPv4/IPv6 literal, or a name through getaddrinfo) for a passive TCP socket.
     /// Literals never touch DNS (`AI_NUMERICHOST` is tried first); names yield every address they map to.
-    static func resolve(host: String, port: Int) throws -> [SocketAddress] {
+    package static func resolve(host: String, port: Int) throws -> [SocketAddress] {
         guard (0...65535).contains(port) else {
             throw AddressError(message: "port \(port) is outside 0...65535")
         }
@@ -60,7 +61,7 @@ struct SocketAddress: Sendable {
     }
 
     /// Runs `body` with the address as the kernel wants it.
-    func withSockAddr<Result>(_ body: (UnsafePointer<sockaddr>, socklen_t) throws -> Result) rethrows -> Result {
+    package func withSockAddr<Result>(_ body: (UnsafePointer<sockaddr>, socklen_t) throws -> Result) rethrows -> Result {
         try withUnsafePointer(to: self.storage) { storage in
             try storage.withMemoryRebound(to: sockaddr.self, capacity: 1) { try body($0, self.length) }
         }

@@ -2,7 +2,8 @@ import AtlasMock
 import AtlasMockHTTP
 import FoundationEssentials
 
-// The executable's date parsing, all of it: calendar days and clock starts.
+// The executable's date parsing, all of it: calendar days and clock starts. Whether a day is real is
+// `CivilCalendar`'s answer, the one the server gives too (Foundation's parsers roll 2026-02-30 over to March 2).
 
 /// A calendar day written `YYYY-MM-DD`, as midnight UTC.
 struct CalendarDay: OptionValue {
@@ -10,11 +11,10 @@ struct CalendarDay: OptionValue {
     private static let style = Date.ISO8601FormatStyle().year().month().day()
     let setting: Date
 
-    /// The package's one calendar decides what a real day is (Foundation would roll 2026-02-30 over to March 2).
     static func parse(_ text: String) -> Date? {
         guard let day = CivilCalendar.parseDate(text) else { return nil }
         let days = CivilCalendar.daysSinceEpoch(year: day.year, month: day.month, day: day.day)
-        return Date(timeIntervalSince1970: TimeInterval(days * 86_400))
+        return Date(timeIntervalSince1970: TimeInterval(days) * 86_400)
     }
 
     var defaultValueDescription: String { Self.style.format(self.setting) }

@@ -2,7 +2,7 @@ import ArgumentParser
 
 /// One row of `ServeOptions.table`: a serve flag, its `ATLAS_MOCK_*` variable, its help, its default and where
 /// its value goes. The variable is the flag upper-cased with `_` for `-`, so the two cannot drift apart; the default
-/// shown is read from `ServeSettings()`, the one place it is written.
+/// shown is read from `ServeSettings.defaults`, the one place it is written.
 struct ServeOption {
     let flag: String
     let meaning: String
@@ -24,7 +24,7 @@ struct ServeOption {
         _ flag: String, _ meaning: String, given: KeyPath<ServeOptions, Given<Value>?>,
         setting: WritableKeyPath<ServeSettings, Value.Setting>
     ) {
-        let shown = Value(setting: ServeSettings()[keyPath: setting]).defaultValueDescription
+        let shown = Value(setting: ServeSettings.defaults[keyPath: setting]).defaultValueDescription
         self.init(
             flag, meaning, defaultText: shown, given: { $0[keyPath: given] },
             store: { $0[keyPath: setting] = $1.setting })
@@ -45,7 +45,7 @@ struct ServeOption {
         _ flag: String, _ meaning: String, isSet: KeyPath<ServeOptions, Bool>,
         setting: WritableKeyPath<ServeSettings, Bool>
     ) {
-        let shown = OnOff(setting: ServeSettings()[keyPath: setting]).defaultValueDescription
+        let shown = OnOff(setting: ServeSettings.defaults[keyPath: setting]).defaultValueDescription
         self.init(
             flag, meaning, defaultText: shown, given: { $0[keyPath: isSet] ? Given(OnOff(setting: true)) : nil },
             store: { $0[keyPath: setting] = $1.setting })
@@ -89,9 +89,11 @@ struct ServeOption {
 extension ArgumentHelp {
     /// The help of the serve option named `flag`, from its row in `ServeOptions.table`.
     static func serve(_ flag: String) -> ArgumentHelp {
-        guard let option = ServeOptions.table.first(where: { $0.flag == flag }) else {
-            preconditionFailure("--\(flag) has no row in ServeOptions.table")
-        }
-        return ArgumentHelp(option.help)
+        guard let help = Self.serveHelp[flag] else { preconditionFailure("--\(flag) has no row in ServeOptions.table") }
+        return ArgumentHelp(help)
     }
+
+    /// Built once: ArgumentParser asks for every option's help each time it instantiates the options, and each
+    /// table row formats its default.
+    private static let serveHelp = Dictionary(uniqueKeysWithValues: ServeOptions.table.map { ($0.flag, $0.help) })
 }

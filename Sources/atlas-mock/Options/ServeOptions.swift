@@ -11,7 +11,7 @@ import Logging
 ///   what it expects (OptionValue.swift; write a new one if none fits), or `@Flag(help: .serve("x")) var x = false`;
 /// - add its row to `table`: `ServeOption("x", "What it does.", given: \.x, setting: \.atlas.someField)` (`absent:`
 ///   for a setting that is nil by default, `isSet:` for a flag, `paths:` for a repeatable path option). The
-///   default is what `ServeSettings()` holds at `setting` (usually `AtlasConfiguration`'s own default), and the
+///   default is what `ServeSettings.defaults` holds at `setting` (usually `AtlasConfiguration`'s own default), and the
 ///   variable `ATLAS_MOCK_X` follows from the name.
 /// Then add the README row: `ReadmeFlagTableTests` fails until the README's "Running it" table names the flag,
 /// its variable and the same default.
@@ -42,7 +42,7 @@ struct ServeOptions: ParsableArguments {
     /// The options resolved in table order, each from its flag, else its variable, else its default.
     func settings() throws -> ServeSettings {
         let environment = ProcessInfo.processInfo.environment
-        var settings = ServeSettings()
+        var settings = ServeSettings.defaults
         for option in Self.table {
             try option.resolve(self, environment, &settings)
         }

@@ -3,6 +3,8 @@ import AtlasMock
 /// Everything `serve` is configured with. Its initial values are the defaults: `--help` and the README's flag table
 /// show them from here (most are `AtlasConfiguration`'s own), so a default is written once.
 struct ServeSettings {
+    static let defaults = ServeSettings()
+
     var atlas = AtlasConfiguration()
     var clockStart = ClockStart.now
     var freezeClock = false
