@@ -1,3 +1,4 @@
+import AtlasMockTestSupport
 import Foundation
 import Testing
 
