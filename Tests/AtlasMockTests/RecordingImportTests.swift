@@ -158,4 +158,21 @@ import Testing
         #expect(fixtures.dataset.projects == [Project(id: Self.project, name: "Team", orgId: org)])
         #expect(fixtures.dataset.organizations == [Organization(id: org, name: "Acme")])
     }
+
+    /// Snapshot ids are unique across clusters in fixtures; a second cluster listing the same one keeps it under
+    /// the first, with a note, so the document still loads.
+    @Test func aSnapshotListedForTwoClustersIsKeptOnce() throws {
+        func name(_ cluster: String) -> String {
+            "GET__api_atlas_v2_groups_\(Self.project)_flexClusters_\(cluster)_backup_snapshots_1.snaphost"
+        }
+        let list = #"{"links":[],"results":[{"id":"6a705bddc3a1f0e2b4d6a8b0","status":"COMPLETED"}],"totalCount":1}"#
+        let (_, notes, fixtures) = try Self.imported([
+            (name("flex-a"), Self.recording("200 OK", list)), (name("flex-b"), Self.recording("200 OK", list)),
+        ])
+        #expect(fixtures.dataset.snapshots.map(\.clusterName) == ["flex-a"])
+        #expect(
+            notes.contains(
+                "import: snapshot 6a705bddc3a1f0e2b4d6a8b0 is listed for clusters flex-a and flex-b; kept under flex-a")
+        )
+    }
 }
