@@ -15,6 +15,8 @@ enum Identifiers {
         return true
     }
 
+    private static let namePunctuation = Set("-_.(),:&@+'".utf8)
+
     private static func isLowerHexDigit(_ byte: UInt8) -> Bool {
         (byte >= 0x30 && byte <= 0x39) || (byte >= 0x61 && byte <= 0x66)
     }
@@ -27,6 +29,13 @@ enum Identifiers {
 
     /// `^[\p{L}\p{N}\-_.(),:&@+']{1,64}$`: restore targets (`targetDeploymentItemName`).
     static func isDeploymentItemName(_ value: String) -> Bool {
+        // Names are almost always ASCII, where the classes are plain byte ranges; Unicode properties (slow to
+        // look up) are consulted only for the rest.
+        if value.utf8.count <= 64, !value.utf8.isEmpty,
+            value.utf8.allSatisfy({ Self.isAlphanumeric($0) || Self.namePunctuation.contains($0) })
+        {
+            return true
+        }
         let count = value.unicodeScalars.count
         guard (1...64).contains(count) else { return false }
         let punctuation = Set("-_.(),:&@+'".unicodeScalars)
