@@ -111,7 +111,7 @@ struct AtlasPipeline: Sendable {
     private func meter(_ operation: Operation, parameters: [String: String], exchange: AtlasExchange)
         throws(AtlasFailure)
     {
-        guard let set = operation.rateLimit, let groupId = parameters["groupId"],
+        guard self.rateLimiter.mode != .off, let set = operation.rateLimit, let groupId = parameters["groupId"],
             self.services.store.read({ $0.projects[groupId] != nil })
         else { return }
         exchange.rateLimit = try self.rateLimiter.charge(
