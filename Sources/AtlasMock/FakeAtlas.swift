@@ -30,7 +30,7 @@ public final class FakeAtlas: HTTPHandler {
         let authenticator = Authenticator(
             mode: configuration.authMode, store: self.store, nonces: self.nonces, tokens: self.tokens)
         self.pipeline = AtlasPipeline(
-            router: Router(AtlasRoutes.all), authenticator: authenticator,
+            operations: AtlasRoutes.all, authenticator: authenticator,
             middleware: [FaultInjection(faults: self.faults)],
             services: OperationServices(
                 store: self.store, clock: self.clock, tokens: self.tokens, settings: OperationSettings(configuration)),

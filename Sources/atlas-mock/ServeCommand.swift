@@ -15,13 +15,31 @@ struct ServeCommand: ParsableCommand {
 
     func run() throws {
         let settings = try self.options.settings()
-        let configuration = settings.configuration
+        var configuration = settings.configuration
+        let level = configuration.logLevel
+        // Every log line goes through a sink drained by its own thread: a stalled stderr never stalls serving.
+        let errorSink = LogSink.standardError(format: settings.logFormat)
+        var sinks = [errorSink]
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = configuration.logLevel
-            return handler
+            SinkLogHandler(label: label, sink: errorSink, logLevel: level)
         }
         let logger = Logger(label: "atlas-mock")
+        // Access-log lines are info lines: a level above info silences them wherever they would go.
+        switch level <= .info ? settings.accessLog : .off {
+        case .off:
+            configuration.server.accessLog = .off
+        case .standardError:
+            configuration.server.accessLog = AccessLog(sink: errorSink)
+        case .file(let path):
+            do {
+                let sink = try LogSink.file(path: path, format: settings.logFormat)
+                sinks.append(sink)
+                configuration.server.accessLog = AccessLog(sink: sink)
+            } catch {
+                StandardStreams.error("atlas-mock: --access-log (ATLAS_MOCK_ACCESS_LOG): \(error)\n")
+                throw ExitCode(2)
+            }
+        }
         let fixtures: Fixtures
         do {
             fixtures = settings.fixturePaths.isEmpty ? .default : try FixtureLoader.load(paths: settings.fixturePaths)
@@ -35,8 +53,14 @@ struct ServeCommand: ParsableCommand {
         let server = AtlasMockServer(configuration: configuration, fixtures: fixtures, logger: logger) {
             FreedMemory.returnToSystemSoon()
         }
+        // After the drain, lines still queued get up to the drain timeout to be written (more only helps a stalled
+        // output, which would block the exit for good). A second signal exits without waiting.
+        let flushTimeout = configuration.server.drainTimeout
         // Installed on the main thread before any server thread exists, so those threads inherit the blocked signals.
-        let signals = TerminationSignals(server: server.httpServer, logger: logger) { status in
+        let signals = TerminationSignals(server: server.httpServer, logger: logger) { [sinks] status in
+            if status == 0 {
+                for sink in sinks { sink.flush(timeout: flushTimeout) }
+            }
             Glibc.exit(status)
         }
         do {

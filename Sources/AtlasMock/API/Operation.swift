@@ -15,7 +15,7 @@ struct Operation: Routable {
     }
 
     /// How a deprecated version announces itself (`Deprecation`/`Sunset`) and when it ends.
-    enum Deprecation: Sendable {
+    enum Deprecation: Sendable, Hashable {
         /// The shared-tier endpoints: dates from `AtlasConfiguration.deprecation` (`--sunset-date`).
         case sharedTier
         /// Fixed dates, as Atlas announced them for an operation's older versions.

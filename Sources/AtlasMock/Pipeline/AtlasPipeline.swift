@@ -14,11 +14,34 @@ struct AtlasPipeline: Sendable {
     let middleware: [any AtlasMiddleware]
     let services: OperationServices
     let renderer: ResponseRenderer
-    let deprecation: DeprecationPolicy
+    /// The policy behind each way an operation's version can be deprecated, worked out once.
+    private let policies: [Operation.Deprecation: DeprecationPolicy]
     let rateLimiter: RateLimiter
     /// Public base URL for links, or nil to derive it from the request's `Host`.
     let baseURL: String?
     let responses = ResponseCache()
+
+    init(
+        operations: [Operation], authenticator: Authenticator, middleware: [any AtlasMiddleware],
+        services: OperationServices, renderer: ResponseRenderer, deprecation: DeprecationPolicy,
+        rateLimiter: RateLimiter, baseURL: String?
+    ) {
+        self.router = Router(operations)
+        self.authenticator = authenticator
+        self.middleware = middleware
+        self.services = services
+        self.renderer = renderer
+        self.rateLimiter = rateLimiter
+        self.baseURL = baseURL
+        var policies: [Operation.Deprecation: DeprecationPolicy] = [.sharedTier: deprecation]
+        for operation in operations {
+            for case .fixed(let deprecated, let sunset) in operation.deprecations.values {
+                policies[.fixed(deprecation: deprecated, sunset: sunset)] = DeprecationPolicy(
+                    deprecation: deprecated, sunset: sunset, enforceSunset: deprecation.enforceSunset)
+            }
+        }
+        self.policies = policies
+    }
 
     func respond(to exchange: AtlasExchange) -> HTTPServerResponse {
         let request = exchange.request
@@ -95,13 +118,7 @@ struct AtlasPipeline: Sendable {
     private func checkDeprecation(of operation: Operation, version: APIVersion, exchange: AtlasExchange)
         throws(AtlasFailure)
     {
-        guard let deprecation = operation.deprecations[version] else { return }
-        let policy: DeprecationPolicy
-        switch deprecation {
-        case .sharedTier: policy = self.deprecation
-        case .fixed(let deprecated, let sunset):
-            policy = DeprecationPolicy(deprecation: deprecated, sunset: sunset, enforceSunset: self.deprecation.enforceSunset)
-        }
+        guard let deprecation = operation.deprecations[version], let policy = self.policies[deprecation] else { return }
         exchange.extraHeaders += policy.headers
         try policy.checkAvailable(version: version, path: exchange.request.path, now: self.services.clock.now())
     }

@@ -21,6 +21,11 @@ import HTTPTypes
 ///   as asking the client to stop sending "without error"; the connection stays usable.
 /// - Graceful shutdown is the two-step GOAWAY of §6.8: a shutdown notice (last stream id 2^31-1) and a PING; once
 ///   the PING is acknowledged, a GOAWAY with the last stream id processed. Streams below it are finished.
+/// - Closed streams: nghttp2 remembers the most recently closed ones (as many as `maxConcurrentStreams`, for the
+///   RFC 7540 priority tree), and answers frames on them as §5.1 requires (STREAM_CLOSED), ignoring those that may
+///   be in flight after a RST_STREAM of ours. That bounded memory is the "limited period" §5.1 allows for ignoring
+///   frames after a reset: a HEADERS frame opening a stream id below the highest one the client used, for a stream
+///   nghttp2 no longer knows, is the connection error PROTOCOL_ERROR of §5.1.1 (nghttp2 alone would ignore it).
 final class HTTP2Engine: ProtocolEngine, @unchecked Sendable {
     /// The connection, held weakly as `ConnectionIO` requires: the connection owns the engine.
     private weak var io: (any ConnectionIO)?
@@ -33,6 +38,8 @@ final class HTTP2Engine: ProtocolEngine, @unchecked Sendable {
     /// Streams whose request became complete during `nghttp2_session_mem_recv`: they are handed to the handler
     /// after it returns, so application code never runs under a C frame.
     private var completedStreams: [Int32] = []
+    /// The highest stream id the client has used in a HEADERS frame (0: none yet): stream ids must increase.
+    private var highestClientStreamID: Int32 = 0
     /// A flush is enqueued on `queue`: replies arriving together leave in one `io.send`.
     private var flushScheduled = false
     /// True while `receive` hands completed streams to the handler; it flushes their replies itself afterwards.
@@ -78,6 +85,7 @@ final class HTTP2Engine: ProtocolEngine, @unchecked Sendable {
         stream.requestComplete = true
         stream.request = upgradedRequest
         self.streams[1] = stream
+        self.highestClientStreamID = 1
         self.dispatch(upgradedRequest, id: 1)
         self.scheduleFlush()
         self.restartIdleTimer()
@@ -179,6 +187,7 @@ final class HTTP2Engine: ProtocolEngine, @unchecked Sendable {
         var callbacks: OpaquePointer?
         precondition(nghttp2_session_callbacks_new(&callbacks) == 0, "nghttp2: out of memory")
         defer { nghttp2_session_callbacks_del(callbacks) }
+        nghttp2_session_callbacks_set_on_begin_frame_callback(callbacks, onBeginFrameCallback)
         nghttp2_session_callbacks_set_on_begin_headers_callback(callbacks, onBeginHeadersCallback)
         nghttp2_session_callbacks_set_on_header_callback(callbacks, onHeaderCallback)
         nghttp2_session_callbacks_set_on_data_chunk_recv_callback(callbacks, onDataChunkRecvCallback)
@@ -211,9 +220,8 @@ final class HTTP2Engine: ProtocolEngine, @unchecked Sendable {
             (NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, self.configuration.maxConcurrentStreams),
             (NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE, Int(window)),
             (NGHTTP2_SETTINGS_MAX_HEADER_LIST_SIZE, self.configuration.maxHeaderBytes),
-            // RFC 9218: we do not schedule by the RFC 7540 priority tree, so nghttp2 keeps none (less work
-            // per stream, and no closed streams retained for it).
-            (NGHTTP2_SETTINGS_NO_RFC7540_PRIORITIES, 1),
+            // Not SETTINGS_NO_RFC7540_PRIORITIES: with it nghttp2 keeps no priority tree, and so neither validates
+            // PRIORITY frames (§5.3.1, §6.3) nor remembers closed streams to answer late frames with STREAM_CLOSED.
         ]
         let entries = settings.map { id, value in
             nghttp2_settings_entry(settings_id: Int32(id.rawValue), value: UInt32(clamping: value))
@@ -228,6 +236,26 @@ final class HTTP2Engine: ProtocolEngine, @unchecked Sendable {
     }
 
     // MARK: Receiving (called from nghttp2 during `nghttp2_session_mem_recv`)
+
+    /// Every frame's header, before nghttp2 acts on it: where §5.1.1's rule that client stream ids increase is
+    /// enforced for the streams nghttp2 has forgotten (see the type's comment).
+    fileprivate func onBeginFrame(type: UInt8, streamID: Int32) -> Int32 {
+        // Even ids and stream 0 are nghttp2's to reject; only HEADERS opens a client stream.
+        guard UInt32(type) == NGHTTP2_HEADERS.rawValue, streamID & 1 == 1, let session = self.session else { return 0 }
+        if streamID > self.highestClientStreamID {
+            self.highestClientStreamID = streamID
+            return 0
+        }
+        // The pointer is only read here, during the callback (nghttp2 keeps it valid until the next send/recv).
+        let known = nghttp2_session_find_stream(session, streamID).map {
+            nghttp2_stream_get_state($0) != NGHTTP2_STREAM_STATE_IDLE
+        }
+        if known != true {
+            // Queues GOAWAY(PROTOCOL_ERROR); nghttp2 ignores the rest of the input and ends the session once sent.
+            nghttp2_session_terminate_session(session, NGHTTP2_PROTOCOL_ERROR.rawValue)
+        }
+        return 0
+    }
 
     fileprivate func onBeginHeaders(_ frame: UnsafePointer<nghttp2_frame>) -> Int32 {
         if frame.pointee.headers.cat == NGHTTP2_HCAT_REQUEST {
@@ -482,9 +510,9 @@ final class HTTP2Engine: ProtocolEngine, @unchecked Sendable {
 
     private func appendField(_ name: String, _ value: String) {
         self.headerSpans.append(self.headerBytes.count)
-        self.headerBytes.append(contentsOf: name.utf8)
+        self.headerBytes.appendUTF8(name)
         self.headerSpans.append(name.utf8.count)
-        self.headerBytes.append(contentsOf: value.utf8)
+        self.headerBytes.appendUTF8(value)
         self.headerSpans.append(value.utf8.count)
     }
 
@@ -640,6 +668,13 @@ private let callbackFailure = NGHTTP2_ERR_CALLBACK_FAILURE.rawValue
 
 private func engine(_ userData: UnsafeMutableRawPointer?) -> HTTP2Engine? {
     userData.map { Unmanaged<HTTP2Engine>.fromOpaque($0).takeUnretainedValue() }
+}
+
+private func onBeginFrameCallback(
+    _ session: OpaquePointer?, _ header: UnsafePointer<nghttp2_frame_hd>?, _ userData: UnsafeMutableRawPointer?
+) -> Int32 {
+    guard let header, let engine = engine(userData) else { return callbackFailure }
+    return engine.onBeginFrame(type: header.pointee.type, streamID: header.pointee.stream_id)
 }
 
 private func onBeginHeadersCallback(

@@ -33,7 +33,7 @@ public final class HTTPServer: Sendable {
         self.configuration = configuration
         self.handler = handler
         self.logger = logger
-        self.accessLog = AccessLog(logger: logger)
+        self.accessLog = configuration.accessLog ?? AccessLog(logger: logger)
     }
 
     /// Binds and listens; returns the actual address (the chosen port when `configuration.port` is 0).

@@ -34,6 +34,8 @@ public struct ServerConfiguration: Sendable {
     public var maxConcurrentStreams: Int = 128
     /// Time given to in-flight requests after SIGTERM/SIGINT before the process exits anyway. Default 10 s.
     public var drainTimeout: DispatchTimeInterval = .seconds(10)
+    /// Where the access log goes. Default nil: through the server's `Logger`, at `info`.
+    public var accessLog: AccessLog?
 
     public init() {}
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import AtlasMock
+import AtlasMockHTTP
 import FoundationEssentials
 import Logging
 
@@ -33,6 +34,8 @@ struct ServeOptions: ParsableArguments {
     @Option(help: .serve("max-connections")) var maxConnections: Given<PositiveCount>?
     @Option(help: .serve("drain-timeout")) var drainTimeout: Given<Seconds>?
     @Option(help: .serve("log-level")) var logLevel: Given<Choice<Logger.Level>>?
+    @Option(help: .serve("access-log")) var accessLog: Given<AccessLogOutput.Argument>?
+    @Option(help: .serve("log-format")) var logFormat: Given<Choice<LogFormat>>?
 
     /// Every bad value is reported here, before anything binds.
     func validate() throws {
@@ -103,6 +106,13 @@ struct ServeOptions: ParsableArguments {
                 "log-level",
                 "trace, debug, info (one access-log line per request), notice, warning, error, critical.",
                 given: \.logLevel, setting: \.atlas.logLevel),
+            ServeOption(
+                "access-log",
+                "Access log (one line per request at info): stderr, off, or a file PATH to append to.",
+                given: \.accessLog, setting: \.accessLog),
+            ServeOption(
+                "log-format", "Log line format: text, or json (one JSON object per line).", given: \.logFormat,
+                setting: \.logFormat),
         ]
     }
 }
