@@ -27,6 +27,8 @@ public struct AtlasConfiguration: Sendable {
     public var adminToken: String?
     /// How many requests `GET /__admin/requests` remembers; the oldest are dropped first. Default 1000.
     public var journalCapacity = 1000
+    /// Atlas's token-bucket rate limits: reported in headers by default, enforced with 429 only when asked.
+    public var rateLimits = RateLimitMode.headers
 
     public enum AuthMode: String, Sendable, CaseIterable {
         case strict

@@ -10,6 +10,7 @@ public final class FakeAtlas: HTTPHandler {
     let tokens: TokenRegistry
     let faults: FaultInjector
     let journal: RequestJournal
+    let rateLimiter: RateLimiter
     private let pipeline: AtlasPipeline
     private let journaling: RequestJournaling
     private let admin: AdminAPI
@@ -25,6 +26,7 @@ public final class FakeAtlas: HTTPHandler {
         self.tokens = TokenRegistry(clock: self.clock)
         self.faults = FaultInjector(initial: fixtures.faults)
         self.journal = RequestJournal(capacity: configuration.journalCapacity)
+        self.rateLimiter = RateLimiter(mode: configuration.rateLimits)
         let authenticator = Authenticator(
             mode: configuration.authMode, store: self.store, nonces: self.nonces, tokens: self.tokens)
         self.pipeline = AtlasPipeline(
@@ -33,12 +35,12 @@ public final class FakeAtlas: HTTPHandler {
             services: OperationServices(
                 store: self.store, clock: self.clock, tokens: self.tokens, settings: OperationSettings(configuration)),
             renderer: ResponseRenderer(authenticator: authenticator), deprecation: configuration.deprecation,
-            baseURL: configuration.baseURL)
+            rateLimiter: self.rateLimiter, baseURL: configuration.baseURL)
         self.journaling = RequestJournaling(journal: self.journal)
         self.admin = AdminAPI(
             services: AdminServices(
                 store: self.store, clock: self.clock, initialClock: configuration.clock, faults: self.faults,
-                journal: self.journal, tokens: self.tokens, nonces: self.nonces,
+                journal: self.journal, tokens: self.tokens, nonces: self.nonces, rateLimiter: self.rateLimiter,
                 dataReplaced: dataReplaced),
             adminToken: configuration.adminToken)
     }

@@ -6,6 +6,6 @@ struct AtlasMockCommand: ParsableCommand {
         commandName: "atlas-mock",
         abstract: "A fake MongoDB Atlas Administration API (shared-tier and Flex backup endpoints) for integration tests.",
         discussion: "Every serve option can also be set by the environment variable named in its help.",
-        subcommands: [ServeCommand.self, HealthCommand.self, ValidateFixturesCommand.self],
+        subcommands: [ServeCommand.self, HealthCommand.self, ValidateFixturesCommand.self, ImportCommand.self],
         defaultSubcommand: ServeCommand.self)
 }

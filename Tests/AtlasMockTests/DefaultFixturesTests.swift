@@ -36,6 +36,9 @@ import Testing
             if job.deliveryType == .download {
                 #expect(job.snapshotUrl != nil)
                 #expect(job.expirationDate == job.restoreScheduledDate?.addingTimeInterval(4 * 3600))
+            } else {
+                // As created restores get (recorded on Flex: restoreScheduledDate + 6 h).
+                #expect(job.expirationDate == job.restoreScheduledDate?.addingTimeInterval(6 * 3600))
             }
         }
         for snapshot in snapshots {

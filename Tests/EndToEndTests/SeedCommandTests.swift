@@ -27,6 +27,7 @@ struct SeedCommandTests {
               "results" : [ {
                 "clusterName" : "Cluster0",
                 "deliveryType" : "RESTORE",
+                "expirationDate" : "2025-12-13T17:03:18Z",
                 "id" : "693d47f65bf4f8685850fef7",
                 "links" : [ {
                   "href" : "\(url)\(Atlas.restores("Cluster0"))/693d47f65bf4f8685850fef7",
@@ -124,7 +125,7 @@ struct SeedCommandTests {
             #expect(list.header("sunset") == Atlas.sunset)
             #expect(list.header("content-length") == String(list.body.utf8.count))
             #expect(list.body.hasPrefix(
-                #"{"links":[{"href":"\#(server.url)\#(Atlas.restores("Cluster0"))?includeCount=true&pageNum=1&itemsPerPage=100","rel":"self"}],"results":[{"clusterName":"Cluster0","deliveryType":"RESTORE","id":"693d47f65bf4f8685850fef7","#),
+                #"{"links":[{"href":"\#(server.url)\#(Atlas.restores("Cluster0"))?includeCount=true&pageNum=1&itemsPerPage=100","rel":"self"}],"results":[{"clusterName":"Cluster0","deliveryType":"RESTORE","expirationDate":"2025-12-13T17:03:18Z","id":"693d47f65bf4f8685850fef7","#),
                 "\(list)")
             #expect(list.body.hasSuffix(#""targetProjectId":"32b6e34b3d91647abb20e7b8"}],"totalCount":6}"#), "\(list)")
             let results = try #require(try list.json()["results"] as? [[String: Any]])

@@ -31,34 +31,38 @@ enum AtlasRoutes {
         // Shared-tier (M2/M5) backups, deprecated in favour of Flex.
         .deprecated(
             .get, tenant + "/restores", "listSharedClusterBackupRestoreJobs", versions: tenantVersions, .sharedTier,
-            run: TenantRestoreOperations.list),
+            rateLimit: .tenantRestoreJobs, run: TenantRestoreOperations.list),
         .deprecated(
             .get, tenant + "/restores/{restoreId}", "getSharedClusterBackupRestoreJob", versions: tenantVersions,
-            .sharedTier, run: TenantRestoreOperations.get),
+            .sharedTier, rateLimit: .tenantRestoreJobs, run: TenantRestoreOperations.get),
         .deprecated(
             .post, tenant + "/restore", "createSharedClusterBackupRestoreJob", versions: tenantVersions, .sharedTier,
-            run: TenantRestoreOperations.create),
+            rateLimit: .tenantRestoreJobs, run: TenantRestoreOperations.create),
         .deprecated(
             .get, tenant + "/snapshots", "listSharedClusterBackups", versions: tenantVersions, .sharedTier,
-            run: TenantSnapshotOperations.list),
+            rateLimit: .tenantSnapshots, run: TenantSnapshotOperations.list),
         .deprecated(
             .get, tenant + "/snapshots/{snapshotId}", "getSharedClusterBackup", versions: tenantVersions, .sharedTier,
-            run: TenantSnapshotOperations.get),
+            rateLimit: .tenantSnapshots, run: TenantSnapshotOperations.get),
         .deprecated(
             .post, tenant + "/download", "downloadSharedClusterBackup", versions: tenantVersions, .sharedTier,
-            run: TenantSnapshotOperations.download),
+            rateLimit: .tenantSnapshots, run: TenantSnapshotOperations.download),
 
         // Flex backups.
-        Operation(.get, flex + "/restoreJobs", "listFlexBackupRestoreJobs", versions: flexVersions, run: FlexBackupOperations.listJobs),
-        Operation(.post, flex + "/restoreJobs", "createFlexBackupRestoreJob", versions: flexVersions, run: FlexBackupOperations.createJob),
+        Operation(.get, flex + "/restoreJobs", "listFlexBackupRestoreJobs", versions: flexVersions, rateLimit: .flexRestoreJobs,
+            run: FlexBackupOperations.listJobs),
+        Operation(.post, flex + "/restoreJobs", "createFlexBackupRestoreJob", versions: flexVersions, rateLimit: .flexRestoreJobs,
+            run: FlexBackupOperations.createJob),
         Operation(
             .get, flex + "/restoreJobs/{restoreJobId}", "getFlexBackupRestoreJob", versions: flexVersions,
-            run: FlexBackupOperations.getJob),
-        Operation(.get, flex + "/snapshots", "listFlexBackups", versions: flexVersions, run: FlexBackupOperations.listSnapshots),
+            rateLimit: .flexRestoreJobs, run: FlexBackupOperations.getJob),
+        Operation(.get, flex + "/snapshots", "listFlexBackups", versions: flexVersions, rateLimit: .flexSnapshots,
+            run: FlexBackupOperations.listSnapshots),
         Operation(
-            .get, flex + "/snapshots/{snapshotId}", "getFlexBackup", versions: flexVersions,
+            .get, flex + "/snapshots/{snapshotId}", "getFlexBackup", versions: flexVersions, rateLimit: .flexSnapshots,
             run: FlexBackupOperations.getSnapshot),
-        Operation(.post, flex + "/download", "downloadFlexBackup", versions: flexVersions, run: FlexBackupOperations.download),
+        Operation(.post, flex + "/download", "downloadFlexBackup", versions: flexVersions, rateLimit: .flexSnapshots,
+            run: FlexBackupOperations.download),
 
         // Projects.
         Operation(.get, groups, "listProjects", versions: projectVersions, run: ProjectOperations.list),

@@ -34,12 +34,15 @@ struct Operation: Routable {
     /// A `/api/atlas/v1.0` path: no media versions, so `Accept` is not consulted (the one version serves) and
     /// answers are `application/json`.
     let unversioned: Bool
+    /// The token bucket set requests are metered in, per project (`{groupId}`); nil for unmetered operations.
+    let rateLimit: RateLimitedEndpointSet?
     let run: @Sendable (OperationContext) throws(AtlasFailure) -> OperationResult
 
     init(
         _ method: HTTPRequest.Method, _ path: String, _ name: String, versions: [APIVersion],
         deprecations: [APIVersion: Deprecation] = [:], authentication: Authentication = .atlasCredentials,
-        unversioned: Bool = false, run: @escaping @Sendable (OperationContext) throws(AtlasFailure) -> OperationResult
+        unversioned: Bool = false, rateLimit: RateLimitedEndpointSet? = nil,
+        run: @escaping @Sendable (OperationContext) throws(AtlasFailure) -> OperationResult
     ) {
         self.method = method
         self.path = path
@@ -48,17 +51,20 @@ struct Operation: Routable {
         self.deprecations = deprecations
         self.authentication = authentication
         self.unversioned = unversioned
+        self.rateLimit = rateLimit
         self.run = run
     }
 
     /// An operation deprecated in every version it has, like the shared-tier backup operations.
     static func deprecated(
         _ method: HTTPRequest.Method, _ path: String, _ name: String, versions: [APIVersion],
-        _ deprecation: Deprecation, run: @escaping @Sendable (OperationContext) throws(AtlasFailure) -> OperationResult
+        _ deprecation: Deprecation, rateLimit: RateLimitedEndpointSet? = nil,
+        run: @escaping @Sendable (OperationContext) throws(AtlasFailure) -> OperationResult
     ) -> Operation {
         Operation(
             method, path, name, versions: versions,
-            deprecations: Dictionary(uniqueKeysWithValues: versions.map { ($0, deprecation) }), run: run)
+            deprecations: Dictionary(uniqueKeysWithValues: versions.map { ($0, deprecation) }), rateLimit: rateLimit,
+            run: run)
     }
 }
 

@@ -53,9 +53,11 @@ extension OperationContext {
         ])
     }
 
-    /// A newest-first page of one cluster's jobs or snapshots, which the store keeps in ascending id order.
+    /// A newest-first page of one cluster's restore jobs (as every recorded list shows them), which the store
+    /// keeps in ascending id (creation) order.
     func listPage<Item>(
-        of items: KeyPath<AtlasState, [ClusterKey: [Item]]> & Sendable, cluster: Cluster, render: (Item) -> JSONValue
+        of items: KeyPath<AtlasState, [ClusterKey: [Item]]> & Sendable, cluster: Cluster,
+        render: (Item) -> JSONValue
     ) throws(AtlasFailure) -> OperationResult {
         let key = ClusterKey(projectId: cluster.projectId, name: cluster.name)
         return try self.list({ pagination in
@@ -71,7 +73,8 @@ struct Page<Element> {
 }
 
 extension Array {
-    /// The page `pagination` asks for of this array in its own order (projects and clusters: creation order).
+    /// The page `pagination` asks for of this array in its own order (snapshots, projects and clusters:
+    /// oldest first).
     func inOrderPage(_ pagination: Pagination) -> Page<Element> {
         let (skip, overflow) = (pagination.pageNum - 1).multipliedReportingOverflow(by: pagination.itemsPerPage)
         guard !overflow, skip < self.count else { return Page(items: [], totalCount: self.count) }
@@ -85,12 +88,5 @@ extension Array {
         let upper = self.count - skip
         let lower = Swift.max(0, upper - pagination.itemsPerPage)
         return Page(items: self[lower..<upper].reversed(), totalCount: self.count)
-    }
-
-    /// The page `pagination` asks for of this array in its own order.
-    func page(_ pagination: Pagination) -> Page<Element> {
-        let (skip, overflow) = (pagination.pageNum - 1).multipliedReportingOverflow(by: pagination.itemsPerPage)
-        guard !overflow, skip < self.count else { return Page(items: [], totalCount: self.count) }
-        return Page(items: Array(self[skip..<Swift.min(self.count, skip + pagination.itemsPerPage)]), totalCount: self.count)
     }
 }

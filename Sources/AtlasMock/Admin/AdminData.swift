@@ -5,8 +5,8 @@ import FoundationEssentials
 struct AdminData: Sendable {
     let services: AdminServices
 
-    /// Back to the start: data, fault rules, issued tokens and nonces, the journal and the clock. The clock goes
-    /// first so no request sees restored data at a moved time.
+    /// Back to the start: data, fault rules, issued tokens and nonces, rate-limit buckets, the journal and the
+    /// clock. The clock goes first so no request sees restored data at a moved time.
     func reset(_ request: AdminRequest) -> HTTPServerResponse {
         let services = self.services
         services.operations.withLock { _ in
@@ -15,6 +15,7 @@ struct AdminData: Sendable {
             services.store.reset()
             services.tokens.removeAll()
             services.nonces.removeAll()
+            services.rateLimiter.reset()
             services.journal.removeAll()
         }
         services.dataReplaced()

@@ -10,6 +10,7 @@ final class AdminServices: Sendable {
     let journal: RequestJournal
     let tokens: TokenRegistry
     let nonces: NonceRegistry
+    let rateLimiter: RateLimiter
     /// Held by admin operations that change several parts together (reset, fixture loads, state replacement,
     /// clock changes), so two of them never interleave.
     let operations = Mutex(())
@@ -18,7 +19,7 @@ final class AdminServices: Sendable {
 
     init(
         store: AtlasStore, clock: MockClock, initialClock: MockClock.Mode, faults: FaultInjector,
-        journal: RequestJournal, tokens: TokenRegistry, nonces: NonceRegistry,
+        journal: RequestJournal, tokens: TokenRegistry, nonces: NonceRegistry, rateLimiter: RateLimiter,
         dataReplaced: @escaping @Sendable () -> Void
     ) {
         self.store = store
@@ -28,6 +29,7 @@ final class AdminServices: Sendable {
         self.journal = journal
         self.tokens = tokens
         self.nonces = nonces
+        self.rateLimiter = rateLimiter
         self.dataReplaced = dataReplaced
     }
 }

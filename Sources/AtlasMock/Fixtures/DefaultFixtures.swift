@@ -247,6 +247,7 @@ enum DefaultFixtures {
     {
       "clusterName": "Cluster0",
       "deliveryType": "RESTORE",
+      "expirationDate": "2025-12-09T20:21:05Z",
       "id": "69383051e1dbfda41e620695",
       "links": [
         {
@@ -287,6 +288,7 @@ enum DefaultFixtures {
     {
       "clusterName": "Cluster0",
       "deliveryType": "RESTORE",
+      "expirationDate": "2025-12-11T22:45:30Z",
       "id": "693af52a7cdad59df0391faf",
       "links": [
         {
@@ -305,6 +307,7 @@ enum DefaultFixtures {
     {
       "clusterName": "Cluster0",
       "deliveryType": "RESTORE",
+      "expirationDate": "2025-12-13T14:12:09Z",
       "id": "693d1fd90a68ccb09cc599d2",
       "links": [
         {
@@ -343,6 +346,7 @@ enum DefaultFixtures {
     {
       "clusterName": "Cluster0",
       "deliveryType": "RESTORE",
+      "expirationDate": "2025-12-13T17:03:18Z",
       "id": "693d47f65bf4f8685850fef7",
       "links": [
         {
@@ -361,6 +365,7 @@ enum DefaultFixtures {
     {
       "clusterName": "MigratedFlex0",
       "deliveryType": "RESTORE",
+      "expirationDate": "2025-12-12T13:40:02Z",
       "id": "693bc6d22abec57aed54a344",
       "links": [
         {

@@ -70,16 +70,6 @@ struct FixtureDocument: Sendable {
                 "service accounts"),
             .collection("faults", \.faultDeclarations, .records(FaultRule.schema, type: "array"), "fault rules"),
         ])
-
-    /// A whole Atlas list response (`listSharedClusterBackupRestoreJobs`), pasted as is: its `results` load as
-    /// restore jobs.
-    static let listResponseSchema = ResourceSchema<FixtureDocument>(
-        "list response", blank: { FixtureDocument() },
-        fields: [
-            .ignored("links", .anyArray, "ignored"),
-            .required("results", \.tenantRestoreJobs, .records(RestoreJob.schema, type: "array"), "the jobs"),
-            .ignored("totalCount", .integer(in: 0...Int.max), "ignored"),
-        ])
 }
 
 extension ResourceField {

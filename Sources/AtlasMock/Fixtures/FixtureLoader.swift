@@ -7,7 +7,8 @@ import Glibc
 /// The format is documented in `fixtures/FORMAT.md`.
 public enum FixtureLoader {
     /// Loads files and directories in order; a directory contributes its `*.json` files in name order. Later
-    /// sources add to earlier ones, and references may point into any of them.
+    /// sources add to earlier ones, and references may point into any of them. A file may also be a saved Atlas
+    /// response (`SavedResponse`), or a recorded HTTP response holding one.
     public static func load(paths: [String]) throws(FixtureErrors) -> Fixtures {
         var sources: [(source: String, json: [UInt8])] = []
         var files: [String] = []
@@ -90,11 +91,27 @@ public enum FixtureLoader {
         var errors: [FixtureError] = []
         var documents: [FixtureDocument] = []
         for index in sources.indices {
-            let (document, documentErrors) = Self.decodeCollecting(json: sources[index].json, source: sources[index].source) {
+            let source = sources[index].source
+            var requestPath: String?
+            // A raw HTTP response (`curl -i`, the Atlas CLI's recorder): its body, and the path its file name gives.
+            if HTTPRecording.looksLikeRecording(sources[index].json) {
+                switch HTTPRecording.parse(sources[index].json, source: source).flatMap(Self.recordedBody) {
+                case .success(let recording):
+                    sources[index].json = recording.body
+                    requestPath = recording.path
+                case .failure(let error):
+                    errors.append(FixtureError(source: source, path: "$", message: error.message))
+                    sources[index].json = []
+                    continue
+                }
+            }
+            let (document, documentErrors) = Self.decodeCollecting(json: sources[index].json, source: source) {
                 reader, diagnostics throws(JSONSyntaxError) in
-                try Self.isListResponse(reader)
-                    ? FixtureDocument.listResponseSchema.decode(&reader, at: "$", &diagnostics)
-                    : FixtureDocument.schema.decode(&reader, at: "$", &diagnostics)
+                if requestPath != nil { return try SavedResponse.decode(&reader, requestPath: requestPath, &diagnostics) }
+                if try SavedResponse.recognise(reader) {
+                    return try SavedResponse.decode(&reader, requestPath: nil, &diagnostics)
+                }
+                return try FixtureDocument.schema.decode(&reader, at: "$", &diagnostics)
             }
             sources[index].json = []
             errors += documentErrors
@@ -109,17 +126,16 @@ public enum FixtureLoader {
         return merged
     }
 
-    /// Whether the document is an object with a `results` member (an Atlas list response), found by stepping
-    /// over the top-level values without decoding them.
-    private static func isListResponse(_ reader: JSONReader) throws(JSONSyntaxError) -> Bool {
-        var reader = reader
-        guard try reader.kind() == .object else { return false }
-        var found = false
-        try reader.readObject { reader, key throws(JSONSyntaxError) in
-            if reader.text(key, equals: Array("results".utf8)) { found = true }
-            try reader.skipValue()
+    /// A recording holds fixture records only if it is a success; an error answer is refused by name
+    /// (`atlas-mock import` skips such files with a note instead).
+    private static func recordedBody(_ recording: HTTPRecording) -> Result<HTTPRecording, RecordingError> {
+        guard (200..<300).contains(recording.status) else {
+            return .failure(
+                RecordingError(
+                    source: recording.source,
+                    message: "a recorded HTTP \(recording.status) answer holds no fixture records"))
         }
-        return found
+        return .success(recording)
     }
 
     private static func syntaxError(_ failure: JSONSyntaxError, source: String, bytes: UnsafeBufferPointer<UInt8>)

@@ -1,8 +1,11 @@
 /// The Flex backup operations (API version 2024-11-13), which replace the tenant ones. They serve every Flex
 /// cluster, including those migrated from M2/M5, over the same store, with Flex field names and no item links.
 enum FlexBackupOperations {
-    /// Project roles besides Project Owner that may restore or download Flex backups (inferred role name).
-    static let backupOperatorRoles = ["GROUP_BACKUP_MANAGER"]
+    /// Project roles besides Project Owner that may create a Flex restore job: the spec names Project Backup
+    /// Recovery Operator; Project Backup Manager is not named anywhere and kept as the broader backup role (inferred).
+    static let restoreRoles = ["GROUP_BACKUP_RECOVERY_OPERATOR", "GROUP_BACKUP_MANAGER"]
+    /// Likewise for a Flex download: the spec names Project Backup Export Operator.
+    static let downloadRoles = ["GROUP_BACKUP_EXPORT_OPERATOR", "GROUP_BACKUP_MANAGER"]
 
 
     static func listJobs(_ context: OperationContext) throws(AtlasFailure) -> OperationResult {
@@ -17,7 +20,7 @@ enum FlexBackupOperations {
     }
 
     static func createJob(_ context: OperationContext) throws(AtlasFailure) -> OperationResult {
-        let access = ProjectAccess.ownerOr(Self.backupOperatorRoles)
+        let access = ProjectAccess.ownerOr(Self.restoreRoles)
         let cluster = try context.flexCluster(in: try context.project(access: access))
         let body = try RequestBody.decode(
             context.request.body, as: RestoreJob.flexView, required: ["snapshotId", "targetDeploymentItemName"])
@@ -39,7 +42,7 @@ enum FlexBackupOperations {
 
     /// `downloadFlexBackup`: answers with a `FlexBackupRestoreJob20241113` of delivery type `DOWNLOAD`.
     static func download(_ context: OperationContext) throws(AtlasFailure) -> OperationResult {
-        let cluster = try context.flexCluster(in: try context.project(access: .ownerOr(Self.backupOperatorRoles)))
+        let cluster = try context.flexCluster(in: try context.project(access: .ownerOr(Self.downloadRoles)))
         let body = try RequestBody.decode(
             context.request.body, as: RestoreJob.flexDownloadRequest, required: ["snapshotId"])
         return .entity(RestoreJob.flexView.render(try context.createDownloadJob(from: cluster, snapshotId: body.snapshotId)))

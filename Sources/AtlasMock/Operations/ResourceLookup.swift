@@ -48,12 +48,14 @@ extension OperationContext {
         return job.resolved(at: self.now)
     }
 
-    /// A newest-first page of one cluster's snapshots: those loaded and its daily ones (`AtlasState+Clusters`).
+    /// An oldest-first page of one cluster's snapshots: those loaded and its daily ones (`AtlasState+Clusters`).
     func snapshotPage(of cluster: Cluster, render: (TenantSnapshot) -> JSONValue) throws(AtlasFailure) -> OperationResult {
         let key = ClusterKey(projectId: cluster.projectId, name: cluster.name)
         let now = self.now
         return try self.list({ pagination in
-            self.store.read { $0.snapshots(of: key, at: now).newestFirstPage(pagination) }
+            // Oldest first (`scheduledTime` ascending) in every recorded Flex list; tenant lists were never
+            // recorded and come from the same backend.
+            self.store.read { $0.snapshots(of: key, at: now).inOrderPage(pagination) }
         }, render: render)
     }
 

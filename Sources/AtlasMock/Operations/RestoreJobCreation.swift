@@ -7,8 +7,10 @@ extension OperationContext {
     /// A download's `snapshotUrl` "remains active for four hours after you make the request".
     static let downloadExpiry: TimeInterval = 4 * 3600
 
-    /// The snapshot `snapshotId` of `cluster`. A listed snapshot exists (Atlas deletes expired ones), so only a
-    /// snapshot that failed has no data to restore.
+    /// The snapshot `snapshotId` of `cluster`. Atlas deletes a snapshot when it expires (it keeps the last 8, each
+    /// `expiration` = `scheduledTime` + 8 days), so a listed one exists even when its `expiration` has passed on the
+    /// mock clock: fixtures are a picture of what Atlas listed, and the mock does not delete them as time moves.
+    /// Only a snapshot that failed has no data to restore (409 `CANNOT_START_RESTORE_JOB_FOR_DELETED_SNAPSHOT`).
     func restorableSnapshot(_ snapshotId: String, of cluster: Cluster) throws(AtlasFailure) -> TenantSnapshot {
         let key = ClusterKey(projectId: cluster.projectId, name: cluster.name)
         let now = self.now

@@ -18,6 +18,8 @@ final class AtlasExchange {
     var operation: String?
     /// Response headers gathered on the way (once a deprecated version is resolved, errors carry them too).
     var extraHeaders: [(String, String)] = []
+    /// What the request's token bucket held once the request was charged to it (`Ratelimit-*`).
+    var rateLimit: RateLimiter.Reading?
     /// The fault rule that applied, and what it asks of the reply.
     var fault: String?
     var failsCreatedJobs = false

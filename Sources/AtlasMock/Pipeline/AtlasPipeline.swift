@@ -5,7 +5,8 @@ import HTTPTypes
 /// The Atlas API, one request at a time, in named stages read top to bottom in `respond(to:)`:
 /// match the route, **authenticate** (credentials, then the caller's access list), the middleware (faults),
 /// **route** (404/405 once the caller is known), **resolve the version** from `Accept`, **check deprecation**
-/// (headers, and 410 after an enforced sunset), **run** the operation (or reuse a cached read), **render**.
+/// (headers, and 410 after an enforced sunset), **meter** it in its rate-limit bucket (429 when enforced and
+/// empty), **run** the operation (or reuse a cached read), **render**.
 /// Every failure of any stage is rendered by `ResponseRenderer.failure`, the one place that happens.
 struct AtlasPipeline: Sendable {
     let router: Router<Operation>
@@ -15,19 +16,22 @@ struct AtlasPipeline: Sendable {
     let renderer: ResponseRenderer
     /// The policy behind each way an operation's version can be deprecated, worked out once.
     private let policies: [Operation.Deprecation: DeprecationPolicy]
+    let rateLimiter: RateLimiter
     /// Public base URL for links, or nil to derive it from the request's `Host`.
     let baseURL: String?
     let responses = ResponseCache()
 
     init(
         operations: [Operation], authenticator: Authenticator, middleware: [any AtlasMiddleware],
-        services: OperationServices, renderer: ResponseRenderer, deprecation: DeprecationPolicy, baseURL: String?
+        services: OperationServices, renderer: ResponseRenderer, deprecation: DeprecationPolicy,
+        rateLimiter: RateLimiter, baseURL: String?
     ) {
         self.router = Router(operations)
         self.authenticator = authenticator
         self.middleware = middleware
         self.services = services
         self.renderer = renderer
+        self.rateLimiter = rateLimiter
         self.baseURL = baseURL
         var policies: [Operation.Deprecation: DeprecationPolicy] = [.sharedTier: deprecation]
         for operation in operations {
@@ -57,6 +61,7 @@ struct AtlasPipeline: Sendable {
                 let (operation, parameters) = try self.route(match, exchange: exchange)
                 let version = try self.resolveVersion(of: operation, exchange: exchange)
                 try self.checkDeprecation(of: operation, version: version, exchange: exchange)
+                try self.meter(operation, parameters: parameters, exchange: exchange)
                 return try self.run(operation, version: version, parameters: parameters, query: query, exchange: exchange)
             }
         } catch {
@@ -119,6 +124,18 @@ struct AtlasPipeline: Sendable {
         try policy.checkAvailable(version: version, path: exchange.request.path, now: self.services.clock.now())
     }
 
+    /// Takes a token from the operation's bucket for the project in the path, once that project exists: Atlas's
+    /// buckets are per project, and a request for an unknown one (404 `GROUP_NOT_FOUND`) reports none.
+    private func meter(_ operation: Operation, parameters: [String: String], exchange: AtlasExchange)
+        throws(AtlasFailure)
+    {
+        guard self.rateLimiter.mode != .off, let set = operation.rateLimit, let groupId = parameters["groupId"],
+            self.services.store.read({ $0.projects[groupId] != nil })
+        else { return }
+        exchange.rateLimit = try self.rateLimiter.charge(
+            set, scope: groupId, path: exchange.request.path, now: self.services.clock.now())
+    }
+
     private func run(
         _ operation: Operation, version: APIVersion, parameters: [String: String], query: QueryParameters,
         exchange: AtlasExchange
@@ -133,7 +150,10 @@ struct AtlasPipeline: Sendable {
         let stamp = self.services.store.stamp(at: now, migration: self.services.settings.sharedTierMigration)
         let cacheKey = self.cacheKey(
             for: request, principal: principal, version: version, baseURL: baseURL, now: now, stamp: stamp)
-        if let cacheKey, let cached = self.responses.response(for: cacheKey) { return cached }
+        // Cached answers are stored without `Ratelimit-*`: the bucket's count is this request's.
+        if let cacheKey, let cached = self.responses.response(for: cacheKey) {
+            return self.renderer.metered(cached, exchange: exchange)
+        }
         let context = OperationContext(
             request: request, parameters: parameters, query: query, principal: principal, version: version, now: now,
             baseURL: baseURL, failsCreatedJobs: exchange.failsCreatedJobs, services: self.services)
@@ -141,7 +161,7 @@ struct AtlasPipeline: Sendable {
         var response = self.renderer.success(result, version: version, envelope: envelope, exchange: exchange)
         if operation.unversioned { response.head.headerFields[.contentType] = "application/json" }
         if let cacheKey, response.head.status == .ok { self.responses.store(response, for: cacheKey) }
-        return response
+        return self.renderer.metered(response, exchange: exchange)
     }
 
     /// The OAuth endpoints: no Atlas credentials, versions or deprecation, and errors in OAuth's shape.

@@ -14,7 +14,12 @@ struct ResponseRenderer: Sendable {
         Self.append(exchange.extraHeaders, to: &fields)
         let body: JSONValue
         switch result.body {
-        case .response(let response): return response
+        case .response(var response):
+            // The front end's headers go on every answer, also those an operation built whole (the token endpoint).
+            for field in Self.commonHeaders where response.head.headerFields[field.name] == nil {
+                response.head.headerFields.append(field)
+            }
+            return response
         case .empty: return HTTPServerResponse(status: result.status, headerFields: fields)
         case .entity(let entity):
             body = envelope ? .object(["content": entity, "status": .int(result.status.code)]) : entity
@@ -27,7 +32,18 @@ struct ResponseRenderer: Sendable {
     }
 
     func failure(_ failure: AtlasFailure, exchange: AtlasExchange) -> HTTPServerResponse {
-        self.failure(failure, style: exchange.style, extraHeaders: exchange.extraHeaders)
+        self.failure(
+            failure, style: exchange.style,
+            extraHeaders: exchange.extraHeaders + RateLimiter.Reading.headers(for: exchange.rateLimit, failure: failure))
+    }
+
+    /// A success with the `Ratelimit-*` headers of the request's bucket, when it was charged to one.
+    func metered(_ response: HTTPServerResponse, exchange: AtlasExchange) -> HTTPServerResponse {
+        let headers = RateLimiter.Reading.headers(for: exchange.rateLimit, failure: nil)
+        guard !headers.isEmpty else { return response }
+        var metered = response
+        Self.append(headers, to: &metered.head.headerFields)
+        return metered
     }
 
     /// The one place a failure becomes an HTTP response.
@@ -39,6 +55,8 @@ struct ResponseRenderer: Sendable {
         switch failure {
         case .api(let code, let parameters, let headers):
             fields[.contentType] = "application/json"
+            // Recorded on Atlas's error answers (its front end compresses them on request).
+            fields[.vary] = "Accept-Encoding"
             fields[HTTPField.Name("X-Error-Code")!] = code.rawValue
             Self.append(headers, to: &fields)
             return HTTPServerResponse(

@@ -78,11 +78,10 @@ public struct FaultRule: Sendable, Equatable {
         return .api(code, given ?? defaults, headers: headers)
     }
 
+    /// As an empty bucket answers (`RateLimiter.charge`), spelled the same way.
     private var rateLimitHeaders: [(String, String)] {
-        [
-            ("Retry-After", String(self.retryAfterSeconds)), ("RateLimit-Limit", String(self.rateLimit)),
-            ("RateLimit-Remaining", "0"),
-        ]
+        [("Retry-After", String(self.retryAfterSeconds))]
+            + RateLimiter.Reading(limit: self.rateLimit, remaining: 0).headers
     }
 }
 

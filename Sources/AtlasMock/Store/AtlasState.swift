@@ -3,7 +3,8 @@ import FoundationEssentials
 /// The indexed form of an `AtlasDataset`, built once per load and mutated in place by API calls.
 ///
 /// Restore jobs and snapshots are kept per cluster in ascending id order (ids embed their creation time), so a
-/// page of the newest-first listing is a slice computed from indices: no sort or scan per request.
+/// page of either listing order (jobs newest first, snapshots oldest first) is a slice computed from indices: no
+/// sort or scan per request.
 struct AtlasState: Sendable {
     var organizations: [String: Organization] = [:]
     var projects: [String: Project] = [:]

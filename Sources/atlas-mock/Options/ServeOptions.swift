@@ -21,6 +21,7 @@ struct ServeOptions: ParsableArguments {
     @Option(help: .serve("port")) var port: Given<PortOrOff>?
     @Option(help: .serve("base-url")) var baseURL: Given<BaseURL>?
     @Option(help: .serve("auth")) var auth: Given<Choice<AtlasConfiguration.AuthMode>>?
+    @Option(help: .serve("rate-limits")) var rateLimits: Given<Choice<RateLimitMode>>?
     @Flag(help: .serve("enforce-sunset")) var enforceSunset = false
     @Option(help: .serve("sunset-date")) var sunsetDate: Given<CalendarDay>?
     @Option(help: .serve("clock")) var clock: Given<ClockStart>?
@@ -75,6 +76,10 @@ struct ServeOptions: ParsableArguments {
             ServeOption(
                 "auth", "strict: enforce credentials, roles and access lists; off: everyone is an org owner.",
                 given: \.auth, setting: \.atlas.authMode),
+            ServeOption(
+                "rate-limits",
+                "Atlas's token buckets: headers (Ratelimit-* only), enforce (also 429 when empty) or off.",
+                given: \.rateLimits, setting: \.atlas.rateLimits),
             ServeOption(
                 "enforce-sunset",
                 "Answer the deprecated tenant endpoints 410 VERSION_GONE once the clock passes the sunset date.",
