@@ -324,7 +324,7 @@ private struct Collector {
         }
         let projects: [JSONValue] = projectIds.map { id in
             .object([
-                "id": .string(id), "name": .string(self.projects[id]?.name ?? "Imported project \(id)"),
+                "id": .string(id), "name": .string(self.projects[id]?.name ?? "imported-project-\(id)"),
                 "orgId": .string(self.projects[id]?.orgId ?? synthetic!),
             ])
         }
