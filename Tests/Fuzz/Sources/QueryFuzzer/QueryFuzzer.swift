@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 
 @testable import AtlasMock
 
@@ -24,19 +25,11 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
         _ = try? parameters.int("itemsPerPage", default: 100, in: 1...500)
         _ = try? parameters.bool("includeCount", default: true)
     }
-    for method in ["GET", "POST", "DELETE"] {
-        _ = Router.fuzzing.match(method: method, path: path)
+    for method in [HTTPRequest.Method.get, .post, .patch, .delete] {
+        _ = fuzzingRouter.match(method: method, path: path)
     }
     return 0
 }
 
-extension Router {
-    /// Every route `FakeAtlas` serves.
-    static let fuzzing: Router = {
-        var router = Router()
-        TenantRestoreEndpoints.register(in: &router)
-        TenantSnapshotEndpoints.register(in: &router)
-        FlexBackupEndpoints.register(in: &router)
-        return router
-    }()
-}
+/// Every route the fake Atlas serves.
+private let fuzzingRouter = Router(AtlasRoutes.all)
