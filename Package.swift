@@ -48,7 +48,8 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            resources: []
+            // fixtures/default, linked into the target: SwiftPM compiles the files in as byte arrays.
+            resources: [.embedInCode("Fixtures/default")]
         ),
         .executableTarget(
             name: "atlas-mock",
