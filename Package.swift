@@ -41,7 +41,9 @@ let package = Package(
         ),
         .target(
             name: "AtlasMock",
-            dependencies: ["AtlasMockHTTP", httpTypes, logging]
+            dependencies: ["AtlasMockHTTP", httpTypes, logging],
+            // fixtures/default, linked into the target: SwiftPM compiles the files in as byte arrays.
+            resources: [.embedInCode("Fixtures/default")]
         ),
         .executableTarget(
             name: "atlas-mock",

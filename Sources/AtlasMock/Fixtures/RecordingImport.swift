@@ -16,43 +16,7 @@ public struct RecordingImport {
 
     /// Imports the recordings among `paths` (files, or directories searched recursively, in name order).
     public static func run(paths: [String]) throws(FixtureErrors) -> Outcome {
-        var sources: [(source: String, bytes: [UInt8])] = []
-        var errors: [FixtureError] = []
-        for path in paths {
-            var isDirectory = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                errors.append(FixtureError(source: path, path: "$", message: "no such file or directory"))
-                continue
-            }
-            let files: [String]
-            if isDirectory {
-                let base = path.hasSuffix("/") ? path : path + "/"
-                do {
-                    files = try FileManager.default.subpathsOfDirectory(atPath: path).sorted().map { base + $0 }
-                        .filter { file in
-                            var nested = false
-                            return FileManager.default.fileExists(atPath: file, isDirectory: &nested) && !nested
-                        }
-                } catch {
-                    errors.append(FixtureError(source: path, path: "$", message: "cannot list the directory"))
-                    continue
-                }
-                if files.isEmpty {
-                    errors.append(FixtureError(source: path, path: "$", message: "the directory holds no files"))
-                }
-            } else {
-                files = [path]
-            }
-            for file in files {
-                guard let data = FileManager.default.contents(atPath: file) else {
-                    errors.append(FixtureError(source: file, path: "$", message: "cannot read the file"))
-                    continue
-                }
-                sources.append((file, [UInt8](data)))
-            }
-        }
-        guard errors.isEmpty else { throw FixtureErrors(errors) }
-        return Self.run(recordings: sources)
+        Self.run(recordings: try FixtureFiles.read(paths, listing: .everyFileBelow).map { ($0.source, $0.json) })
     }
 
     /// Imports the given recordings, in order (a later one wins when two show the same record equally far

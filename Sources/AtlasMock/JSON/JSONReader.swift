@@ -59,9 +59,18 @@ struct JSONReader {
         // Validated once here, so every string token (delimited by ASCII quotes) is valid UTF-8 too.
         guard Self.isValidUTF8(bytes) else { throw JSONSyntaxError(offset: 0, message: "not valid UTF-8") }
         self.bytes = bytes
-        let present = (0..<Int32(0x20)).filter { bytes.count > 0 && memchr(bytes.baseAddress!, $0, bytes.count) != nil }
-        self.hasWhitespaceControls = present.contains { $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
-        self.hasOtherControls = present.contains { $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }
+        let present = Self.controlBytesPresent(bytes)
+        let whitespace: UInt32 = 1 << 0x09 | 1 << 0x0A | 1 << 0x0D
+        self.hasWhitespaceControls = present & whitespace != 0
+        self.hasOtherControls = present & ~whitespace != 0
+    }
+
+    /// Bit n is set when byte n (below 0x20) occurs: one pass, where a `memchr` per byte value read the buffer 32
+    /// times (a tenth of the time a large fixture took to load).
+    private static func controlBytesPresent(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt32 {
+        var present: UInt32 = 0
+        for byte in bytes where byte < 0x20 { present |= 1 << UInt32(byte) }
+        return present
     }
 
     /// The standard library's (vectorised) validation, a megabyte at a time: validating the whole buffer at once
