@@ -4,7 +4,9 @@ import HTTPTypes
 
 /// One Atlas API operation as the route table declares it: where it lives, the versions it exists in, which of
 /// them are deprecated, how callers authenticate, and the function that runs it.
-struct Operation: Routable {
+/// A class: the router hands the matched operation through every stage, and copying a struct of this many
+/// references cost a retain and a release of each per copy.
+final class Operation: Routable, Sendable {
     /// How a caller proves who they are before the operation runs.
     enum Authentication: Sendable {
         /// HTTP Digest with an API key, or a Bearer token (`AtlasPipeline.authenticate`).
