@@ -150,6 +150,12 @@ package final class RawHTTPClient {
         return response
     }
 
+    /// Sends `request` and reads the response to it (`head: true` as for `readResponse`).
+    package func roundTrip(_ request: String, head: Bool = false) throws -> RawResponse {
+        try self.send(request)
+        return try self.readResponse(head: head)
+    }
+
     /// True when the server closed the connection (EOF or reset) with nothing more to read.
     package func readsEOF() throws -> Bool {
         if !self.buffered.isEmpty { return false }
