@@ -186,6 +186,16 @@ extension RawHTTPClient {
         return try self.exchange(port: port, Array((request + "\r\n" + body).utf8))
     }
 
+    /// `POST /api/oauth/<endpoint>` (`token`, `revoke`) with the default service account's Basic credentials and
+    /// the form `body`.
+    package static func oauth(port: Int, _ endpoint: String, body: String) throws -> RawResponse {
+        let basic = Data("\(Atlas.serviceAccount.user):\(Atlas.serviceAccount.password)".utf8).base64EncodedString()
+        return try self.send(
+            port: port, "POST", "/api/oauth/\(endpoint)",
+            headers: [("Authorization", "Basic \(basic)"), ("Content-Type", "application/x-www-form-urlencoded")],
+            body: body)
+    }
+
     /// Sends `bytes` on a fresh connection to `127.0.0.1:port`, reads to EOF and parses the one response; its body
     /// is `Content-Length` bytes, or all that follows the head without one.
     package static func exchange(port: Int, _ bytes: [UInt8]) throws -> RawResponse {

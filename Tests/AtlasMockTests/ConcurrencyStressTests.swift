@@ -66,7 +66,6 @@ struct ConcurrencyStressTests {
                 var errors: [String] = []
             }
             let outcome = Mutex(Outcome())
-            let basic = Data("mdb_sa_id_mock:mdb_sa_sk_mock".utf8).base64EncodedString()
             // 40 restores into distinct targets, 40 lists, 20 tokens, 10 fixture loads: 110 clients at once.
             Self.parallel(110) { index in
                 do {
@@ -83,10 +82,7 @@ struct ConcurrencyStressTests {
                         let response = try Self.digest(port, "GET", restores, user: "mockpublic", password: "mock-private-key-0000")
                         outcome.withLock { $0.statuses["list", default: []].append(response.status) }
                     case 80..<100:
-                        let response = try RawHTTPClient.send(
-                            port: port, "POST", "/api/oauth/token",
-                            headers: [("Authorization", "Basic \(basic)"), ("Content-Type", "application/x-www-form-urlencoded")],
-                            body: "grant_type=client_credentials")
+                        let response = try RawHTTPClient.oauth(port: port, "token", body: "grant_type=client_credentials")
                         let token = response.json()["access_token"] as? String
                         outcome.withLock {
                             $0.statuses["token", default: []].append(response.status)

@@ -40,8 +40,7 @@ struct CommandLineTests {
             let clock = try await admin("GET", server.url + "/__admin/clock")
             #expect(clock.body == #"{"frozen":true,"now":"2026-02-01T08:30:00Z"}"# + "\n", "\(clock)")
             // --enforce-sunset beat ATLAS_MOCK_ENFORCE_SUNSET=off; the sunset came from its variable.
-            let gone = try await Client.curl(
-                .http1, "GET", server.url + Atlas.restores("Cluster0"), Atlas.readOnlyKey + ["--header", Atlas.tenantAccept])
+            let gone = try await tenantGet(server.url + Atlas.restores("Cluster0"))
             #expect(gone.status == 410, "\(gone)")
             #expect(gone.header("Sunset")?.hasSuffix(" 25 Jan 2026 00:00:00 GMT") == true, "\(gone)")
         }
@@ -168,19 +167,16 @@ struct CommandLineTests {
         let arguments = source == "flag" ? ["--fixtures", Paths.defaultFixtures, "--fixtures", directory.path] : []
         let environment = source == "variable" ? ["ATLAS_MOCK_FIXTURES": "\(Paths.defaultFixtures):\(directory.path)"] : [:]
         try await withAtlasMock(arguments, environment: environment) { server in
-            let extra = try await Client.curl(
-                .http1, "GET", server.url + Atlas.restores("Extra0"), Atlas.readOnlyKey + ["--header", Atlas.tenantAccept])
+            let extra = try await tenantGet(server.url + Atlas.restores("Extra0"))
             #expect(extra.status == 200, "\(extra)")
             let results = try #require(try extra.json()["results"] as? [[String: Any]])
             #expect(results.map { $0["id"] as? String } == ["6940aaaaaaaaaaaaaaaaaaaa"])
-            let cluster0 = try await Client.curl(
-                .http1, "GET", server.url + Atlas.restores("Cluster0"), Atlas.readOnlyKey + ["--header", Atlas.tenantAccept])
+            let cluster0 = try await tenantGet(server.url + Atlas.restores("Cluster0"))
             #expect(try cluster0.json()["totalCount"] as? Int == 6)
         }
         // Without the second directory there is no Extra0.
         try await withAtlasMock { server in
-            let missing = try await Client.curl(
-                .http1, "GET", server.url + Atlas.restores("Extra0"), Atlas.readOnlyKey + ["--header", Atlas.tenantAccept])
+            let missing = try await tenantGet(server.url + Atlas.restores("Extra0"))
             #expect(missing.status == 404, "\(missing)")
         }
     }

@@ -146,9 +146,7 @@ struct FidelityHeadersTests {
                 let times = results.compactMap { $0["scheduledTime"] as? String }
                 #expect(times.count == results.count && times.count > 1 && times == times.sorted(), "\(path): \(times)")
             }
-            let jobs = try await Client.curl(
-                .http1, "GET", server.url + Atlas.restores("Cluster0"),
-                Atlas.readOnlyKey + ["--header", Atlas.tenantAccept])
+            let jobs = try await tenantGet(server.url + Atlas.restores("Cluster0"))
             let ids = try #require(try jobs.json()["results"] as? [[String: Any]]).compactMap { $0["id"] as? String }
             #expect(ids == Atlas.cluster0JobIds)
             #expect(ids == ids.sorted(by: >))
