@@ -197,9 +197,10 @@ extension RawHTTPClient {
     }
 
     /// Sends `bytes` on a fresh connection to `127.0.0.1:port`, reads to EOF and parses the one response; its body
-    /// is `Content-Length` bytes, or all that follows the head without one.
+    /// is `Content-Length` bytes, or all that follows the head without one. The receive timeout only catches a
+    /// hang: with a hundred clients at once on a loaded machine (the stress tests), an answer may take seconds.
     package static func exchange(port: Int, _ bytes: [UInt8]) throws -> RawResponse {
-        let client = try RawHTTPClient(port: port, receiveTimeout: 10)
+        let client = try RawHTTPClient(port: port, receiveTimeout: 30)
         try client.send(bytes)
         let received = try client.readToEOF()
         guard let end = received.firstRange(of: Array("\r\n\r\n".utf8)),
