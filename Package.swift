@@ -1,6 +1,11 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// The products several targets use, each spelled once.
+let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
+let httpTypes: Target.Dependency = .product(name: "HTTPTypes", package: "swift-http-types")
+let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
+
 let package = Package(
     name: "atlas-mock",
     // Linux only: the transport is built on epoll and glibc (Sources/CEpoll, Sources/CGlibcMalloc).
@@ -32,53 +37,32 @@ let package = Package(
         .systemLibrary(name: "CEpoll"),
         .target(
             name: "AtlasMockHTTP",
-            dependencies: [
-                "CNghttp2",
-                "COpenSSL",
-                "CGlibcMalloc",
-                "CEpoll",
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "Logging", package: "swift-log"),
-            ]
+            dependencies: ["CNghttp2", "COpenSSL", "CGlibcMalloc", "CEpoll", httpTypes, logging]
         ),
         .target(
             name: "AtlasMock",
-            dependencies: [
-                "AtlasMockHTTP",
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            resources: []
+            dependencies: ["AtlasMockHTTP", httpTypes, logging],
+            // fixtures/default, linked into the target: SwiftPM compiles the files in as byte arrays.
+            resources: [.embedInCode("Fixtures/default")]
         ),
         .executableTarget(
             name: "atlas-mock",
-            dependencies: [
-                "AtlasMock",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
-            ]
+            dependencies: ["AtlasMock", argumentParser, logging]
         ),
         // The helpers every test target shares: clients (raw HTTP/1.1, curl and nghttp, Digest), the live-server
         // fixtures, the child-process runner and the default dataset's names.
         .target(
             name: "AtlasMockTestSupport",
-            dependencies: ["AtlasMock", "AtlasMockHTTP", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["AtlasMock", "AtlasMockHTTP", logging],
             path: "Tests/AtlasMockTestSupport"
         ),
         .testTarget(
             name: "AtlasMockHTTPTests",
-            dependencies: [
-                "AtlasMockHTTP", "AtlasMockTestSupport", "CNghttp2",
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "Logging", package: "swift-log"),
-            ]
+            dependencies: ["AtlasMockHTTP", "AtlasMockTestSupport", "CNghttp2", httpTypes, logging]
         ),
         .testTarget(
             name: "AtlasMockTests",
-            dependencies: [
-                "AtlasMock", "AtlasMockHTTP", "AtlasMockTestSupport",
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-            ]
+            dependencies: ["AtlasMock", "AtlasMockHTTP", "AtlasMockTestSupport", httpTypes]
         ),
         // Drives the built atlas-mock binary with curl and nghttp; AtlasMock only for the embedding example.
         .testTarget(

@@ -11,24 +11,23 @@ Deviations from a literal schema check, each one documented Atlas behaviour (REA
 """
 import copy
 import re
-import sys
 
 import requests
-import yaml
 from jsonschema import Draft7Validator
 from requests.auth import HTTPDigestAuth
 
-BASE, SPEC_PATH = sys.argv[1].rstrip("/"), sys.argv[2]
-SPEC = yaml.safe_load(open(SPEC_PATH))
+import contract_support
+from contract_support import check_conforms, check_dates, check_served_as, error_document, send
+
+BASE, SPEC = contract_support.arguments()
 GROUP = "32b6e34b3d91647abb20e7b8"
 TENANT_MEDIA = "application/vnd.atlas.2023-01-01+json"
 FLEX_MEDIA = "application/vnd.atlas.2024-11-13+json"
-ATLAS_DATE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
 DATE_FIELDS = {"expirationDate", "restoreFinishedDate", "restoreScheduledDate", "snapshotFinishedDate",
                "expiration", "finishTime", "scheduledTime", "startTime"}
 UNDECLARED_BUT_DOCUMENTED = {"405", "406", "410"}
 
-passed = failed = 0
+TALLY = contract_support.Tally()
 
 
 def resolve(node):
@@ -46,6 +45,13 @@ def resolve(node):
     return node
 
 
+def with_scalar_parameters(schema):
+    """ApiError.parameters items as Atlas sends them: strings and numbers (the spec says objects)."""
+    if "properties" in schema and "parameters" in schema["properties"]:
+        schema["properties"]["parameters"]["items"] = {"type": ["string", "integer", "null"]}
+    return schema
+
+
 def operation(path_template, method):
     return SPEC["paths"][path_template][method.lower()]
 
@@ -61,76 +67,36 @@ def response_schema(op, status, media):
     body = content.get(media) or content.get("application/json")
     if body is None:
         return None
-    schema = resolve(body["schema"])
-    if "properties" in schema and "parameters" in schema["properties"]:
-        schema["properties"]["parameters"]["items"] = {"type": ["string", "integer", "null"]}
-    return schema
+    return with_scalar_parameters(resolve(body["schema"]))
 
 
-def check_dates(value, where):
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if key in DATE_FIELDS and not ATLAS_DATE.match(str(item)):
-                raise AssertionError(f"{where}: {key}={item!r} is not YYYY-MM-DDTHH:MM:SSZ")
-            check_dates(item, where)
-    elif isinstance(value, list):
-        for item in value:
-            check_dates(item, where)
-
-
+@TALLY.checked
 def check(name, path_template, method, path, expected, auth=None, media=TENANT_MEDIA, body=None, query="",
           spec_method=None):
-    global passed, failed
-    url = BASE + path + (("?" + query) if query else "")
-    headers = {"Accept": media}
-    if body is not None:
-        headers["Content-Type"] = media
-    try:
-        response = requests.request(method, url, headers=headers, json=body, auth=auth, timeout=10)
-        assert response.status_code == expected, f"status {response.status_code}, expected {expected}: {response.text}"
-        op = operation(path_template, spec_method or method)
-        status = str(response.status_code)
-        if status not in op["responses"] and status not in UNDECLARED_BUT_DOCUMENTED:
-            raise AssertionError(f"status {status} not declared for {op['operationId']}")
-        content_type = response.headers.get("Content-Type", "")
-        if response.status_code < 300:
-            served = FLEX_MEDIA if "/flexClusters/" in path else TENANT_MEDIA
-            assert content_type == served.replace("+json", "+json;charset=utf-8"), f"Content-Type {content_type}"
-            schema = response_schema(op, response.status_code, served)
-        elif response.status_code == 405:
-            assert response.content == b"", "405 must have an empty body"
-            schema = None
-        else:
-            assert content_type == "application/json", f"error Content-Type {content_type}"
-            assert response.headers.get("X-Error-Code") == response.json().get("errorCode"), "X-Error-Code"
-            schema = resolve(SPEC["components"]["schemas"]["ApiError"])
-            schema["properties"]["parameters"]["items"] = {"type": ["string", "integer", "null"]}
-        if schema is not None:
-            document = response.json()
-            if "envelope=true" in query and response.status_code < 300:
-                # envelope=true adds "status" to lists and wraps entities in {"content","status"} (ATLAS.md 3.6).
-                assert document.pop("status") == response.status_code, "envelope status"
-                document = document.get("content", document)
-            errors = sorted(Draft7Validator(schema).iter_errors(document), key=lambda e: e.path)
-            assert not errors, "; ".join(f"{list(e.path)}: {e.message}" for e in errors[:5])
-            check_dates(document, name)
-        passed += 1
-        print(f"ok   {name}")
-        return response
-    except Exception as error:  # noqa: BLE001 - every failure is reported, the run goes on
-        failed += 1
-        print(f"FAIL {name}: {error}")
-        return None
-
-
-def record(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print(f"ok   {name}")
+    response = send(BASE, method, path, expected, media, auth, body, query)
+    op = operation(path_template, spec_method or method)
+    status = str(response.status_code)
+    if status not in op["responses"] and status not in UNDECLARED_BUT_DOCUMENTED:
+        raise AssertionError(f"status {status} not declared for {op['operationId']}")
+    if response.status_code < 300:
+        served = FLEX_MEDIA if "/flexClusters/" in path else TENANT_MEDIA
+        check_served_as(response, served)
+        schema = response_schema(op, response.status_code, served)
+    elif response.status_code == 405:
+        assert response.content == b"", "405 must have an empty body"
+        schema = None
     else:
-        failed += 1
-        print(f"FAIL {name}: {detail}")
+        error_document(response)
+        schema = with_scalar_parameters(resolve(SPEC["components"]["schemas"]["ApiError"]))
+    if schema is not None:
+        document = response.json()
+        if "envelope=true" in query and response.status_code < 300:
+            # envelope=true adds "status" to lists and wraps entities in {"content","status"} (ATLAS.md 3.6).
+            assert document.pop("status") == response.status_code, "envelope status"
+            document = document.get("content", document)
+        check_conforms(Draft7Validator(schema), document)
+        check_dates(document, DATE_FIELDS, name)
+    return response
 
 
 def main():
@@ -156,11 +122,12 @@ def main():
     check("list tenant restores paged", t + "/restores", "GET", tenant + "/restores", 200, reader,
           query="itemsPerPage=1&pageNum=2&envelope=true")
     challenge = requests.get(BASE + tenant + "/restores", headers={"Accept": TENANT_MEDIA}, timeout=10)
-    record("401 Digest challenge", challenge.status_code == 401
-           and re.fullmatch(r'Digest realm="MMS Public API", domain="", nonce="[A-Za-z0-9+/]{32}", algorithm=MD5, '
-                            r'qop="auth", stale=false', challenge.headers.get("WWW-Authenticate", "")) is not None
-           and challenge.content == b'{\n  "error" : 401,\n  "reason" : "Unauthorized",\n  "detail" : '
-                                    b'"You are not authorized for this resource."\n}', challenge.text)
+    TALLY.record("401 Digest challenge", challenge.status_code == 401
+                 and re.fullmatch(r'Digest realm="MMS Public API", domain="", nonce="[A-Za-z0-9+/]{32}", '
+                                  r'algorithm=MD5, qop="auth", stale=false',
+                                  challenge.headers.get("WWW-Authenticate", "")) is not None
+                 and challenge.content == b'{\n  "error" : 401,\n  "reason" : "Unauthorized",\n  "detail" : '
+                                          b'"You are not authorized for this resource."\n}', challenge.text)
     check("401 USER_UNAUTHORIZED", t + "/restores", "GET", tenant + "/restores", 401,
           HTTPDigestAuth("mocknorole", "mock-norole-key-0000"))
     check("403 access list", t + "/restores", "GET", tenant + "/restores", 403,
@@ -212,8 +179,7 @@ def main():
     check("flex download 404 snapshot", f + "/download", "POST", flex + "/download", 404, owner, media=FLEX_MEDIA,
           body={"snapshotId": "f" * 24})
 
-    print(f"contract: {passed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
+    TALLY.finish("contract")
 
 
 if __name__ == "__main__":

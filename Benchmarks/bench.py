@@ -98,59 +98,35 @@ def wait_port(port, timeout=10):
 
 
 class Nginx:
-    """nginx with one worker serving the docroot (the body at the API path); with `access_log`, it logs every
-    request to a file through a 64 KiB buffer (flushed every second), else it logs none."""
+    """nginx with one worker serving the docroot (the body at the API path). With `access_log`, it logs every
+    request to a file through a 64 KiB buffer (flushed every second), else it logs none; with `tls` (certificate,
+    key), `ssl` and `http2` share its one port (ALPN picks)."""
 
-    def __init__(self, workdir, docroot, access_log=False):
+    def __init__(self, workdir, docroot, access_log=False, tls=None):
         self.port = free_port()
-        name = "nginx-logs" if access_log else "nginx"
+        name = "nginx-tls" if tls else "nginx-logs" if access_log else "nginx"
         conf = os.path.join(workdir, name + ".conf")
         log = f"access_log {workdir}/{name}-access.log combined buffer=64k flush=1s" if access_log else "access_log off"
+        listen, more = f"listen 127.0.0.1:{self.port};", ""
+        if tls:
+            listen = (f"listen 127.0.0.1:{self.port} ssl http2; ssl_certificate {tls[0]}; "
+                      f"ssl_certificate_key {tls[1]}; ssl_protocols TLSv1.2 TLSv1.3;")
+            more = " http2_max_requests 100000000;"
         with open(conf, "w") as f:
             f.write(f"""user root; worker_processes 1; daemon off; pid {workdir}/{name}.pid;
 error_log {workdir}/{name}-error.log warn;
 events {{ worker_connections 4096; }}
 http {{
-  {log}; keepalive_requests 100000000; keepalive_timeout 120s;
+  {log}; keepalive_requests 100000000; keepalive_timeout 120s;{more}
   client_body_temp_path {workdir}/nginx-tmp; proxy_temp_path {workdir}/nginx-tmp;
   fastcgi_temp_path {workdir}/nginx-tmp; uwsgi_temp_path {workdir}/nginx-tmp; scgi_temp_path {workdir}/nginx-tmp;
-  server {{ listen 127.0.0.1:{self.port}; root {docroot}; default_type {ACCEPT}; }}
+  server {{ {listen} root {docroot}; default_type {ACCEPT}; }}
 }}
 """)
         os.makedirs(os.path.join(workdir, "nginx-tmp"), exist_ok=True)
         self.proc = subprocess.Popen(["nginx", "-c", conf, "-p", workdir], stderr=subprocess.DEVNULL)
         wait_port(self.port)
-        self.url = f"http://127.0.0.1:{self.port}"
-
-    def stop(self):
-        self.proc.terminate()
-        self.proc.wait()
-
-
-class NginxTLS:
-    """nginx with one worker, `ssl` and `http2` on one port (ALPN picks), the given certificate, the docroot."""
-
-    def __init__(self, workdir, docroot, cert, key):
-        self.port = free_port()
-        conf = os.path.join(workdir, "nginx-tls.conf")
-        with open(conf, "w") as f:
-            f.write(f"""user root; worker_processes 1; daemon off; pid {workdir}/nginx-tls.pid;
-error_log {workdir}/nginx-tls-error.log warn;
-events {{ worker_connections 4096; }}
-http {{
-  access_log off; keepalive_requests 100000000; keepalive_timeout 120s; http2_max_requests 100000000;
-  client_body_temp_path {workdir}/nginx-tmp; proxy_temp_path {workdir}/nginx-tmp;
-  fastcgi_temp_path {workdir}/nginx-tmp; uwsgi_temp_path {workdir}/nginx-tmp; scgi_temp_path {workdir}/nginx-tmp;
-  server {{
-    listen 127.0.0.1:{self.port} ssl http2; root {docroot}; default_type {ACCEPT};
-    ssl_certificate {cert}; ssl_certificate_key {key}; ssl_protocols TLSv1.2 TLSv1.3;
-  }}
-}}
-""")
-        os.makedirs(os.path.join(workdir, "nginx-tmp"), exist_ok=True)
-        self.proc = subprocess.Popen(["nginx", "-c", conf, "-p", workdir], stderr=subprocess.DEVNULL)
-        wait_port(self.port)
-        self.url = f"https://127.0.0.1:{self.port}"
+        self.url = f"{'https' if tls else 'http'}://127.0.0.1:{self.port}"
 
     def stop(self):
         self.proc.terminate()
@@ -190,6 +166,11 @@ def token(url):
     req.add_header("Authorization", "Basic " + base64.b64encode(f"{SA_ID}:{SA_SECRET}".encode()).decode())
     with urllib.request.urlopen(req) as r:
         return json.load(r)["access_token"]
+
+
+def api_headers(bearer):
+    """What every benchmarked request carries: the API version and a Bearer token of the server asked."""
+    return [f"Accept: {ACCEPT}", f"Authorization: Bearer {bearer}"]
 
 
 def get(url, bearer):
@@ -307,6 +288,14 @@ def first_ok(host, port, path="/__admin/health"):
 # --- fixture ---------------------------------------------------------------------------------------------------
 
 
+def write_docroot(docroot, body):
+    """A docroot serving `body` at the list path, for the reference servers; returns it."""
+    os.makedirs(os.path.dirname(docroot + LIST_PATH))
+    with open(docroot + LIST_PATH, "wb") as f:
+        f.write(body)
+    return docroot
+
+
 def write_fixture(path, jobs):
     """A cluster `Bench0` in the default project holding `jobs` restore jobs with unique 24-hex ids."""
     with open(path, "w") as f:
@@ -401,16 +390,32 @@ def main():
     def yes(ok):
         return "yes" if ok else "**no**"
 
+    def wrk64(url, hdrs):
+        return wrk(url + LIST_PATH, hdrs, 64, secs)
+
+    def h2load16(url, hdrs):
+        return h2load(url + LIST_PATH, hdrs, secs, work)
+
+    def compare(measure, load, mock_side, ref_side, reference, goal, p99=None):
+        """Runs `load(url, headers)` against both sides, each a (base URL, headers) pair, alternately; adds the
+        req/s row (atlas-mock at least `goal` times the reference) and, when `p99` names it, the p99 row (at most
+        1.5 times the reference's). Returns atlas-mock's median req/s."""
+        m, r = alternate(rounds, lambda: load(*mock_side), lambda: load(*ref_side))
+        ratio = med(m, 0) / med(r, 0)
+        row(measure, f"{med(m, 0):,.0f}", f"{med(r, 0):,.0f} {reference}", f"{ratio:.2f}", f"≥ {goal}×",
+            yes(ratio >= goal))
+        if p99:
+            p = med(m, 2) / med(r, 2)
+            row(p99, f"{med(m, 2):.2f}", f"{med(r, 2):.2f} {reference}", f"{p:.2f}", "≤ 1.5×", yes(p <= 1.5))
+        return med(m, 0)
+
     mock = AtlasMock(opts.binary)
     servers = [mock]
     try:
         bearer = token(mock.url)
         body = get(mock.url + LIST_PATH, bearer)
-        docroot = os.path.join(work, "docroot")
-        os.makedirs(os.path.dirname(docroot + LIST_PATH))
-        with open(docroot + LIST_PATH, "wb") as f:
-            f.write(body)
-        headers = [f"Accept: {ACCEPT}", f"Authorization: Bearer {bearer}"]
+        docroot = write_docroot(os.path.join(work, "docroot"), body)
+        headers = api_headers(bearer)
         log(f"atlas-mock {mock.url}; body {len(body)} bytes; work dir {work}")
 
         if "h1" in parts or "h2" in parts:
@@ -419,46 +424,31 @@ def main():
             logged = AtlasMock(opts.binary, stderr_path=os.path.join(work, "atlas-mock-stderr.log"))
             servers.append(logged)
             # Tokens are the issuing server's own: the logging instance needs one of its own.
-            logged.headers = [f"Accept: {ACCEPT}", f"Authorization: Bearer {token(logged.url)}"]
-            mock.headers = headers
-        costs = []
+            logged_headers = api_headers(token(logged.url))
+        costs = []  # (protocol, req/s with atlas-mock's access log, without)
+
+        def logs_on_and_off(proto, tool, load, ref_logged, ref_plain, reference, goal):
+            """Rows for atlas-mock with its access log on (req/s and p99) and off (req/s), each against the
+            reference's matching configuration; the pair of req/s goes to `costs`."""
+            on = compare(f"{proto} req/s, access logs on ({tool})", load, (logged.url, logged_headers),
+                         (ref_logged.url, headers), reference, goal, p99=f"{proto} p99 ms, access logs on")
+            off = compare(f"{proto} req/s, access logs off ({tool})", load, (mock.url, headers),
+                          (ref_plain.url, headers), reference, goal)
+            costs.append((proto, on, off))
+
         if "h1" in parts:
             nginx_logged = Nginx(work, docroot, access_log=True)
             nginx = Nginx(work, docroot)
             servers += [nginx_logged, nginx]
             assert get(nginx.url + LIST_PATH, bearer) == body
             log("HTTP/1.1 keep-alive, wrk 64 connections: access logs on, then off")
-            for label, m_srv, r_srv in (("logs on", logged, nginx_logged), ("logs off", mock, nginx)):
-                m, r = alternate(rounds, lambda: wrk(m_srv.url + LIST_PATH, m_srv.headers, 64, secs),
-                                 lambda: wrk(r_srv.url + LIST_PATH, headers, 64, secs))
-                ratio = med(m, 0) / med(r, 0)
-                row(f"HTTP/1.1 req/s, access logs {label[5:]} (wrk -c64)", f"{med(m, 0):,.0f}",
-                    f"{med(r, 0):,.0f} nginx", f"{ratio:.2f}", "≥ 0.9×", yes(ratio >= 0.9))
-                if label == "logs on":
-                    p = med(m, 2) / med(r, 2)
-                    row("HTTP/1.1 p99 ms, access logs on", f"{med(m, 2):.2f}", f"{med(r, 2):.2f} nginx", f"{p:.2f}",
-                        "≤ 1.5×", yes(p <= 1.5))
-                    on = med(m, 0)
-                else:
-                    costs.append(("HTTP/1.1", on, med(m, 0)))
+            logs_on_and_off("HTTP/1.1", "wrk -c64", wrk64, nginx_logged, nginx, "nginx", 0.9)
 
         if "h2" in parts:
             nghttpd = Nghttpd(docroot)
             servers.append(nghttpd)
             log("h2c, h2load 16 connections x 16 streams: atlas-mock's access log on, then off (nghttpd has none)")
-            for label, m_srv in (("logs on", logged), ("logs off", mock)):
-                m, r = alternate(rounds, lambda: h2load(m_srv.url + LIST_PATH, m_srv.headers, secs, work),
-                                 lambda: h2load(nghttpd.url + LIST_PATH, headers, secs, work))
-                ratio = med(m, 0) / med(r, 0)
-                row(f"h2c req/s, access logs {label[5:]} (h2load -c16 -m16)", f"{med(m, 0):,.0f}",
-                    f"{med(r, 0):,.0f} nghttpd", f"{ratio:.2f}", "≥ 0.8×", yes(ratio >= 0.8))
-                if label == "logs on":
-                    p = med(m, 2) / med(r, 2)
-                    row("h2c p99 ms, access logs on", f"{med(m, 2):.2f}", f"{med(r, 2):.2f} nghttpd", f"{p:.2f}",
-                        "≤ 1.5×", yes(p <= 1.5))
-                    on = med(m, 0)
-                else:
-                    costs.append(("h2c", on, med(m, 0)))
+            logs_on_and_off("h2c", "h2load -c16 -m16", h2load16, nghttpd, nghttpd, "nghttpd", 0.8)
 
         for proto, on, off in costs:
             row(f"{proto}: atlas-mock req/s with its access log ÷ without", f"{on:,.0f} ÷ {off:,.0f}", "",
@@ -471,34 +461,19 @@ def main():
             mock_tls = AtlasMock(opts.binary, ["--tls-cert", cert, "--tls-key", key, "--tls-port", "0"])
             servers.append(mock_tls)
             tls_bearer = token(mock_tls.url)
-            tls_headers = [f"Accept: {ACCEPT}", f"Authorization: Bearer {tls_bearer}"]
+            tls_headers = api_headers(tls_bearer)
             # Links name the https URL, so the reference serves the body as atlas-mock sends it over TLS.
             tls_body = get(mock_tls.tls_url + LIST_PATH, tls_bearer)
-            tls_docroot = os.path.join(work, "docroot-tls")
-            os.makedirs(os.path.dirname(tls_docroot + LIST_PATH))
-            with open(tls_docroot + LIST_PATH, "wb") as f:
-                f.write(tls_body)
-            nginx_tls = NginxTLS(work, tls_docroot, cert, key)
+            nginx_tls = Nginx(work, write_docroot(os.path.join(work, "docroot-tls"), tls_body), tls=(cert, key))
             servers.append(nginx_tls)
             assert get(nginx_tls.url + LIST_PATH, tls_bearer) == tls_body
+            mock_side, ref_side = (mock_tls.tls_url, tls_headers), (nginx_tls.url, tls_headers)
             log("HTTP/1.1 over TLS keep-alive, wrk 64 connections")
-            m, r = alternate(rounds, lambda: wrk(mock_tls.tls_url + LIST_PATH, tls_headers, 64, secs),
-                             lambda: wrk(nginx_tls.url + LIST_PATH, tls_headers, 64, secs))
-            ratio = med(m, 0) / med(r, 0)
-            row("HTTP/1.1 over TLS req/s (wrk -c64)", f"{med(m, 0):,.0f}", f"{med(r, 0):,.0f} nginx ssl",
-                f"{ratio:.2f}", "≥ 0.8×", yes(ratio >= 0.8))
-            p = med(m, 2) / med(r, 2)
-            row("HTTP/1.1 over TLS p99 ms", f"{med(m, 2):.2f}", f"{med(r, 2):.2f} nginx ssl", f"{p:.2f}", "≤ 1.5×",
-                yes(p <= 1.5))
+            compare("HTTP/1.1 over TLS req/s (wrk -c64)", wrk64, mock_side, ref_side, "nginx ssl", 0.8,
+                    p99="HTTP/1.1 over TLS p99 ms")
             log("h2 over TLS, h2load 16 connections x 16 streams")
-            m, r = alternate(rounds, lambda: h2load(mock_tls.tls_url + LIST_PATH, tls_headers, secs, work),
-                             lambda: h2load(nginx_tls.url + LIST_PATH, tls_headers, secs, work))
-            ratio = med(m, 0) / med(r, 0)
-            row("h2 over TLS req/s (h2load -c16 -m16)", f"{med(m, 0):,.0f}", f"{med(r, 0):,.0f} nginx ssl http2",
-                f"{ratio:.2f}", "≥ 0.8×", yes(ratio >= 0.8))
-            p = med(m, 2) / med(r, 2)
-            row("h2 over TLS p99 ms", f"{med(m, 2):.2f}", f"{med(r, 2):.2f} nginx ssl http2", f"{p:.2f}", "≤ 1.5×",
-                yes(p <= 1.5))
+            compare("h2 over TLS req/s (h2load -c16 -m16)", h2load16, mock_side, ref_side, "nginx ssl http2", 0.8,
+                    p99="h2 over TLS p99 ms")
 
         if "digest" in parts:
             log("Digest challenge + signed retry pairs")
@@ -560,7 +535,7 @@ def main():
             yes(statistics.median(loads) <= 1))
         try:
             bearer = token(s.url)
-            hdrs = [f"Accept: {ACCEPT}", f"Authorization: Bearer {bearer}"]
+            hdrs = api_headers(bearer)
             base = f"{s.url}/api/atlas/v2/groups/{PROJECT}/clusters/{BENCH_CLUSTER}/backup/tenant/restores"
             last = jobs // 100
             page1 = json.loads(get(base + "?itemsPerPage=100&pageNum=1", bearer))

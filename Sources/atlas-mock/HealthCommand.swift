@@ -8,22 +8,34 @@ struct HealthCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "health", abstract: "Exit 0 if a running atlas-mock answers its health check.")
 
-    @Option(help: "Server to probe, http:// or https:// (the certificate is not verified). [default http://127.0.0.1:$ATLAS_MOCK_PORT, port 8080 if unset; https://127.0.0.1:$ATLAS_MOCK_TLS_PORT (8443) if ATLAS_MOCK_PORT is off]")
+    @Option(help: ArgumentHelp(Self.urlHelp))
     var url: String?
 
     @Option(help: "Seconds to wait for the answer.")
     var timeout: Double = 2
 
+    /// The variables and defaults `serve` reads for its ports, from its option table.
+    private static let portVariable = ServeOption.variable(for: "port")
+    private static let tlsPortVariable = ServeOption.variable(for: "tls-port")
+
+    private static var urlHelp: String {
+        let port = ServeSettings.defaults.cleartextPort.map(String.init) ?? "off"
+        return "Server to probe, http:// or https:// (the certificate is not verified). [default "
+            + "http://127.0.0.1:$\(Self.portVariable), port \(port) if unset; https://127.0.0.1:$\(Self.tlsPortVariable) "
+            + "(\(ServeSettings.defaultTLSPort)) if \(Self.portVariable) is off]"
+    }
+
+    /// Where `serve` listens when started with the same environment: its cleartext port, or with that port `off`
+    /// its https port. Text `serve` would refuse is passed over for the default.
+    static func defaultURL(environment: [String: String]) -> String {
+        let cleartext = environment[Self.portVariable].flatMap(PortOrOff.parse) ?? ServeSettings.defaults.cleartextPort
+        if let port = cleartext { return "http://127.0.0.1:\(port)" }
+        let port = environment[Self.tlsPortVariable].flatMap(Port.parse) ?? ServeSettings.defaultTLSPort
+        return "https://127.0.0.1:\(port)"
+    }
+
     func run() throws {
-        let environment = ProcessInfo.processInfo.environment
-        let base: String
-        if let url = self.url {
-            base = url
-        } else if environment["ATLAS_MOCK_PORT"] == "off" {
-            base = "https://127.0.0.1:\(environment["ATLAS_MOCK_TLS_PORT"].flatMap(Int.init) ?? 8443)"
-        } else {
-            base = "http://127.0.0.1:\(environment["ATLAS_MOCK_PORT"].flatMap(Int.init) ?? 8080)"
-        }
+        let base = self.url ?? Self.defaultURL(environment: ProcessInfo.processInfo.environment)
         guard let components = URLComponents(string: base), let scheme = components.scheme,
             scheme == "http" || scheme == "https", let host = components.host
         else { throw ValidationError("--url: '\(base)' is not an http(s)://HOST:PORT URL") }

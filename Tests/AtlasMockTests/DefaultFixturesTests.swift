@@ -10,10 +10,10 @@ import Testing
         let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../fixtures/default")
             .standardized
         let names = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".json") }.sorted()
-        #expect(names == DefaultFixtures.files.map(\.name), "rerun scripts/embed-default-fixtures")
+        #expect(names == DefaultFixtures.files.map(\.name), "list every file of fixtures/default in DefaultFixtures.swift")
         for file in DefaultFixtures.files {
             let onDisk = try [UInt8](Data(contentsOf: directory.appendingPathComponent(file.name)))
-            #expect(onDisk == Array(file.json.utf8), "\(file.name) differs: rerun scripts/embed-default-fixtures")
+            #expect(onDisk == file.json, "\(file.name) differs from what the binary serves")
         }
     }
 

@@ -2,6 +2,7 @@ import AtlasMockHTTP
 import AtlasMockTestSupport
 import Foundation
 import HTTPTypes
+import Synchronization
 import Testing
 
 @testable import AtlasMock
@@ -122,9 +123,15 @@ import Testing
         // `handle` returns long before the delayed reply: the wait is scheduled, not slept on this thread.
         let open = TestSupport.defaultAtlas { $0.authMode = .off }
         _ = await Self.addFault(open, #"{"path":"/**","delayMs":300}"#)
-        let handled = Date()
-        open.handle(TestSupport.request(.get, Self.cluster0, headers: [.accept: Atlas.tenantMediaType])) { _ in }
-        #expect(Date().timeIntervalSince(handled) < 0.2)
+        let replied = Mutex(false)
+        let delivered = DispatchSemaphore(value: 0)
+        open.handle(TestSupport.request(.get, Self.cluster0, headers: [.accept: Atlas.tenantMediaType])) { _ in
+            replied.withLock { $0 = true }
+            delivered.signal()
+        }
+        // Checked against the reply itself rather than a wall-clock bound, which a busy machine can overrun.
+        #expect(!replied.withLock { $0 })
+        #expect(await Task.detached { delivered.wait(timeout: .now() + 30) }.value == .success)
     }
 
     @Test func faultsAreListedRemovedOneByOneAndCleared() async throws {

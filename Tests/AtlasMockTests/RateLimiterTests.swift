@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Testing
 
 @testable import AtlasMock
@@ -66,7 +67,7 @@ import Testing
                         "parameters": .array([.string(path), .int(48), .int(1200), .int(500), .int(60)]),
                         "reason": .string("Too Many Requests"),
                     ])
-                && headers.map { "\($0): \($1)" }
+                && headers.map { "\($0.name.rawName): \($0.value)" }
                     == ["Retry-After: 48", "Ratelimit-Limit: 1200", "Ratelimit-Remaining: 0"]
         }
     }
@@ -83,7 +84,7 @@ import Testing
     @Test func whichAnswersCarryTheHeaders() {
         let reading = RateLimiter.Reading(limit: 1200, remaining: 7)
         let carried = ["Ratelimit-Limit: 1200", "Ratelimit-Remaining: 7"]
-        func names(_ headers: [(String, String)]) -> [String] { headers.map { "\($0): \($1)" } }
+        func names(_ headers: [HTTPField]) -> [String] { headers.map { "\($0.name.rawName): \($0.value)" } }
         #expect(names(RateLimiter.Reading.headers(for: reading, failure: nil)) == carried)
         #expect(
             names(

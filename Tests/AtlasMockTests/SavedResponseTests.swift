@@ -73,8 +73,8 @@ import Testing
                 ])
     }
 
-    /// Every error at once, with paths into the saved file; the validator names the cluster field as the fixture
-    /// record has it (`clusterName`).
+    /// Every error at once, with paths into the saved file; the validator names the cluster field as the file
+    /// does (`instanceName` in a Flex list).
     @Test func validationStaysStrictWithPathsIntoTheSavedFile() {
         let bad = Self.flexJob.replacingOccurrences(of: "PENDING", with: "DONE")
             .replacingOccurrences(of: "\"FlexCluster0\",\"projectId", with: "\"Nowhere0\",\"projectId")
@@ -83,7 +83,7 @@ import Testing
             Self.errors(#"{"links":[],"results":[\#(Self.flexJob),\#(bad)],"totalCount":2,"extra":1}"#) == [
                 "saved.json: $.results[1].status: \"DONE\" is not one of PENDING, QUEUED, RUNNING, FAILED, COMPLETED",
                 "saved.json: $.extra: unknown field (expected one of: links, results, totalCount)",
-                "saved.json: $.results[1].clusterName: cluster \"Nowhere0\" does not exist in project \(Self.project)",
+                "saved.json: $.results[1].instanceName: cluster \"Nowhere0\" does not exist in project \(Self.project)",
             ])
         #expect(
             Self.errors(#"{"results":[\#(Self.snapshot)]}"#) == [

@@ -1,3 +1,5 @@
+import HTTPTypes
+
 /// Every operation of the fake Atlas API: one line each, method, path, legacy operationId, versions and the
 /// function that runs it. Adding an operation means a line here and a function in `Operations/`.
 enum AtlasRoutes {
@@ -19,6 +21,14 @@ enum AtlasRoutes {
         return [.v2023_01_01: deprecation, .v2023_02_01: deprecation]
     }()
 
+    /// A shared-tier (M2/M5) backup operation under `tenant`: every version deprecated in favour of Flex.
+    private static func sharedTier(
+        _ method: HTTPRequest.Method, _ path: String, _ name: String, _ rateLimit: RateLimitedEndpointSet,
+        _ run: @escaping @Sendable (OperationContext) throws(AtlasFailure) -> OperationResult
+    ) -> Operation {
+        .deprecated(method, tenant + path, name, versions: tenantVersions, .sharedTier, rateLimit: rateLimit, run: run)
+    }
+
     static let all: [Operation] = [
         // OAuth 2.0 for service accounts: Basic client credentials, OAuth-shaped errors.
         Operation(
@@ -29,24 +39,12 @@ enum AtlasRoutes {
             authentication: .ownCredentials, run: OAuthOperations.revoke),
 
         // Shared-tier (M2/M5) backups, deprecated in favour of Flex.
-        .deprecated(
-            .get, tenant + "/restores", "listSharedClusterBackupRestoreJobs", versions: tenantVersions, .sharedTier,
-            rateLimit: .tenantRestoreJobs, run: TenantRestoreOperations.list),
-        .deprecated(
-            .get, tenant + "/restores/{restoreId}", "getSharedClusterBackupRestoreJob", versions: tenantVersions,
-            .sharedTier, rateLimit: .tenantRestoreJobs, run: TenantRestoreOperations.get),
-        .deprecated(
-            .post, tenant + "/restore", "createSharedClusterBackupRestoreJob", versions: tenantVersions, .sharedTier,
-            rateLimit: .tenantRestoreJobs, run: TenantRestoreOperations.create),
-        .deprecated(
-            .get, tenant + "/snapshots", "listSharedClusterBackups", versions: tenantVersions, .sharedTier,
-            rateLimit: .tenantSnapshots, run: TenantSnapshotOperations.list),
-        .deprecated(
-            .get, tenant + "/snapshots/{snapshotId}", "getSharedClusterBackup", versions: tenantVersions, .sharedTier,
-            rateLimit: .tenantSnapshots, run: TenantSnapshotOperations.get),
-        .deprecated(
-            .post, tenant + "/download", "downloadSharedClusterBackup", versions: tenantVersions, .sharedTier,
-            rateLimit: .tenantSnapshots, run: TenantSnapshotOperations.download),
+        sharedTier(.get, "/restores", "listSharedClusterBackupRestoreJobs", .tenantRestoreJobs, TenantRestoreOperations.list),
+        sharedTier(.get, "/restores/{restoreId}", "getSharedClusterBackupRestoreJob", .tenantRestoreJobs, TenantRestoreOperations.get),
+        sharedTier(.post, "/restore", "createSharedClusterBackupRestoreJob", .tenantRestoreJobs, TenantRestoreOperations.create),
+        sharedTier(.get, "/snapshots", "listSharedClusterBackups", .tenantSnapshots, TenantSnapshotOperations.list),
+        sharedTier(.get, "/snapshots/{snapshotId}", "getSharedClusterBackup", .tenantSnapshots, TenantSnapshotOperations.get),
+        sharedTier(.post, "/download", "downloadSharedClusterBackup", .tenantSnapshots, TenantSnapshotOperations.download),
 
         // Flex backups.
         Operation(.get, flex + "/restoreJobs", "listFlexBackupRestoreJobs", versions: flexVersions, rateLimit: .flexRestoreJobs,

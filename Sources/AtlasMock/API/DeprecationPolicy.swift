@@ -1,4 +1,5 @@
 import FoundationEssentials
+import HTTPTypes
 
 /// The lifecycle of the deprecated tenant endpoints: the `Deprecation`/`Sunset` headers every response of theirs
 /// carries, and — when enforced — the 410 `VERSION_GONE` they answer once the mock clock reaches the sunset.
@@ -14,7 +15,7 @@ public struct DeprecationPolicy: Sendable {
     public var enforceSunset: Bool
     /// `Deprecation` and `Sunset`, formatted when the dates are set: every response of a deprecated version
     /// carries them, and formatting two dates per request was 6% of a request's CPU time.
-    private(set) var headers: [(String, String)]
+    private(set) var headers: [HTTPField]
 
     public init(deprecation: Date = Self.documentedDeprecation, sunset: Date = Self.documentedSunset, enforceSunset: Bool = false) {
         self.deprecation = deprecation
@@ -23,10 +24,10 @@ public struct DeprecationPolicy: Sendable {
         self.headers = Self.headers(deprecation, sunset)
     }
 
-    private static func headers(_ deprecation: Date, _ sunset: Date) -> [(String, String)] {
+    private static func headers(_ deprecation: Date, _ sunset: Date) -> [HTTPField] {
         [
-            ("Deprecation", AtlasDate.httpDateUnpaddedDay(deprecation)),
-            ("Sunset", AtlasDate.httpDateUnpaddedDay(sunset)),
+            HTTPField(name: .deprecation, value: AtlasDate.httpDateUnpaddedDay(deprecation)),
+            HTTPField(name: .sunset, value: AtlasDate.httpDateUnpaddedDay(sunset)),
         ]
     }
 

@@ -34,25 +34,41 @@ extension AtlasState {
             for (key, cluster) in self.clusters { self.clusters[key] = SharedTierMigration.migrate(cluster) }
             changed = true
         }
-        for (key, cluster) in self.clusters where cluster.lifecycle.transition != nil && !cluster.lifecycle.isMoving(at: now) {
-            if let settled = cluster.settled(at: now) {
-                self.clusters[key] = settled
-            } else {
-                self.clusters[key] = nil
-                self.snapshots[key] = nil
-                self.restoreJobs[key] = nil
+        // Most requests come while no transition ends: the clusters are looked at only once one has.
+        if now >= self.currentTransitionEnds.first {
+            for (key, cluster) in self.clusters
+            where cluster.lifecycle.transition != nil && !cluster.lifecycle.isMoving(at: now) {
+                if let settled = cluster.settled(at: now) {
+                    self.clusters[key] = settled
+                } else {
+                    self.clusters[key] = nil
+                    self.snapshots[key] = nil
+                    self.restoreJobs[key] = nil
+                }
+                changed = true
             }
-            changed = true
         }
+        self.transitionEnds = self.currentTransitionEnds
         // Any change of clusters, or a clock outside the span the cache was rendered in, starts a new span.
         if !changed, let window = self.snapshotWindow, window.contains(now) { return false }
         self.snapshotWindow = self.quietSnapshotSpan(around: now)
         return true
     }
 
-    /// The instant from which reads at `now` answer the same at any later time (jobs and cluster transitions).
-    func clockSettledAt(at now: Date) -> Date {
-        self.clusters.values.reduce(self.settledAt) { max($0, $1.lifecycle.ends) }
+    /// The instant from which reads answer the same at any later time (jobs and cluster transitions).
+    var clockSettledAt: Date {
+        max(self.settledAt, self.currentTransitionEnds.last)
+    }
+
+    /// `transitionEnds`, or worked out from the clusters when a write cleared it.
+    private var currentTransitionEnds: (first: Date, last: Date) {
+        if let ends = self.transitionEnds { return ends }
+        var ends = (first: Date.distantFuture, last: Date.distantPast)
+        for cluster in self.clusters.values where cluster.lifecycle.transition != nil {
+            ends.first = min(ends.first, cluster.lifecycle.ends)
+            ends.last = max(ends.last, cluster.lifecycle.ends)
+        }
+        return ends
     }
 
     /// Runs the M2/M5 migration now, whatever its date (`POST /__admin/shared-tier-migration`).

@@ -1,3 +1,4 @@
+import HTTPTypes
 /// A parameter of an `ApiError` body: Atlas sends strings and numbers.
 public enum AtlasErrorParameter: Sendable, Equatable {
     case string(String)
@@ -22,7 +23,7 @@ public enum AtlasErrorParameter: Sendable, Equatable {
 /// handler and turned into a response in exactly one place, `ResponseRenderer.failure`.
 enum AtlasFailure: Error {
     /// An `ApiError` body from the catalog. `headers` are extra response headers (e.g. `Retry-After`).
-    case api(AtlasErrorCode, [AtlasErrorParameter], headers: [(String, String)] = [])
+    case api(AtlasErrorCode, [AtlasErrorParameter], headers: [HTTPField] = [])
     /// The Digest challenge: 401 with `WWW-Authenticate` and Atlas's pretty, non-alphabetical body.
     case authenticationRequired(stale: Bool)
     /// 405 with an empty body and `Allow`.

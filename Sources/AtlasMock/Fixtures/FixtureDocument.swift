@@ -6,6 +6,8 @@ struct FixtureLocation: Sendable {
     /// The JSON path of the array the record is in, or of the record itself when `index` is nil.
     var parent: String
     var index: Int?
+    /// Field names as the source spells them, where it differs from the fixture format (`LocatedRecords`).
+    var spelling: [String: String] = [:]
 
     init(source: String, path: String) {
         self.source = source
@@ -13,17 +15,20 @@ struct FixtureLocation: Sendable {
         self.index = nil
     }
 
-    init(source: String, parent: String, index: Int) {
+    init(source: String, parent: String, index: Int, spelling: [String: String] = [:]) {
         self.source = source
         self.parent = parent
         self.index = index
+        self.spelling = spelling
     }
 
     /// The record's JSON path, e.g. `$.tenantRestoreJobs[3]`.
     var path: String { self.index.map { "\(self.parent)[\($0)]" } ?? self.parent }
 
     func error(_ field: String?, _ message: String) -> FixtureError {
-        FixtureError(source: self.source, path: field.map { self.path + "." + $0 } ?? self.path, message: message)
+        FixtureError(
+            source: self.source, path: field.map { self.path + "." + (self.spelling[$0] ?? $0) } ?? self.path,
+            message: message)
     }
 }
 

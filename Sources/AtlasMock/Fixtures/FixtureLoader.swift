@@ -1,6 +1,3 @@
-import FoundationEssentials
-import Glibc
-
 /// Loads fixtures: reads and decodes every source, validates them together (and against data already loaded),
 /// and returns everything or nothing. All problems are reported at once, each naming its source and JSON path.
 ///
@@ -10,61 +7,8 @@ public enum FixtureLoader {
     /// sources add to earlier ones, and references may point into any of them. A file may also be a saved Atlas
     /// response (`SavedResponse`), or a recorded HTTP response holding one.
     public static func load(paths: [String]) throws(FixtureErrors) -> Fixtures {
-        var sources: [(source: String, json: [UInt8])] = []
-        var files: [String] = []
-        var errors: [FixtureError] = []
-        for path in paths {
-            var isDirectory = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                errors.append(FixtureError(source: path, path: "$", message: "no such file or directory"))
-                continue
-            }
-            guard isDirectory else {
-                files.append(path)
-                continue
-            }
-            do {
-                let listed = try FileManager.default.contentsOfDirectory(atPath: path).filter { $0.hasSuffix(".json") }
-                    .sorted().map { path.hasSuffix("/") ? path + $0 : path + "/" + $0 }
-                // An empty directory is almost always a wrong mount or path; serving nothing would hide it.
-                if listed.isEmpty {
-                    errors.append(FixtureError(source: path, path: "$", message: "the directory holds no *.json files"))
-                }
-                files += listed
-            } catch {
-                errors.append(FixtureError(source: path, path: "$", message: "cannot list the directory"))
-            }
-        }
-        for file in files {
-            guard let bytes = Self.contents(of: file) else {
-                errors.append(FixtureError(source: file, path: "$", message: "cannot read the file"))
-                continue
-            }
-            sources.append((file, bytes))
-        }
-        guard errors.isEmpty else { throw FixtureErrors(errors) }
+        var sources = try FixtureFiles.read(paths, listing: .jsonFiles)
         return try Self.load(decoding: &sources, onto: Fixtures())
-    }
-
-    /// A file's bytes read straight into one array (through `Data` they would be held twice while converted).
-    private static func contents(of path: String) -> [UInt8]? {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return nil }
-        defer { close(descriptor) }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else { return nil }
-        let size = Int(status.st_size)
-        var failed = false
-        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
-            while count < size {
-                let got = read(descriptor, buffer.baseAddress! + count, size - count)
-                if got < 0 && errno == EINTR { continue }
-                guard got > 0 else { break }
-                count += got
-            }
-            failed = count != size
-        }
-        return failed ? nil : bytes
     }
 
     /// Loads one JSON document (e.g. an admin request body) on top of `base`, which is not re-validated;

@@ -13,9 +13,9 @@ public struct Fixtures: Sendable, Equatable {
     public static let `default`: Fixtures = {
         do {
             return try FixtureLoader.load(
-                sources: DefaultFixtures.files.map { ("default/" + $0.name, Array($0.json.utf8)) })
+                sources: DefaultFixtures.files.map { ("default/" + $0.name, $0.json) })
         } catch {
-            // A test loads these files on every run, so this only fires if the generated source was hand-edited.
+            // A test loads these files from disk on every run, so this cannot fire in a build whose tests passed.
             fatalError("The embedded default fixtures are invalid:\n\(error)")
         }
     }()

@@ -16,43 +16,7 @@ public struct RecordingImport {
 
     /// Imports the recordings among `paths` (files, or directories searched recursively, in name order).
     public static func run(paths: [String]) throws(FixtureErrors) -> Outcome {
-        var sources: [(source: String, bytes: [UInt8])] = []
-        var errors: [FixtureError] = []
-        for path in paths {
-            var isDirectory = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                errors.append(FixtureError(source: path, path: "$", message: "no such file or directory"))
-                continue
-            }
-            let files: [String]
-            if isDirectory {
-                let base = path.hasSuffix("/") ? path : path + "/"
-                do {
-                    files = try FileManager.default.subpathsOfDirectory(atPath: path).sorted().map { base + $0 }
-                        .filter { file in
-                            var nested = false
-                            return FileManager.default.fileExists(atPath: file, isDirectory: &nested) && !nested
-                        }
-                } catch {
-                    errors.append(FixtureError(source: path, path: "$", message: "cannot list the directory"))
-                    continue
-                }
-                if files.isEmpty {
-                    errors.append(FixtureError(source: path, path: "$", message: "the directory holds no files"))
-                }
-            } else {
-                files = [path]
-            }
-            for file in files {
-                guard let data = FileManager.default.contents(atPath: file) else {
-                    errors.append(FixtureError(source: file, path: "$", message: "cannot read the file"))
-                    continue
-                }
-                sources.append((file, [UInt8](data)))
-            }
-        }
-        guard errors.isEmpty else { throw FixtureErrors(errors) }
-        return Self.run(recordings: sources)
+        Self.run(recordings: try FixtureFiles.read(paths, listing: .everyFileBelow).map { ($0.source, $0.json) })
     }
 
     /// Imports the given recordings, in order (a later one wins when two show the same record equally far
@@ -126,12 +90,12 @@ private struct Collector {
         }
         switch resource {
         case .organization(let id)?:
-            guard let name = body["name"]?.string, body["id"]?.string == id else {
+            guard let name = body["name"]?.stringValue, body["id"]?.stringValue == id else {
                 return self.note(source, "an organization without its id and name; skipped")
             }
             self.organizations[id] = name
         case .project(let id)?:
-            self.projects[id] = (body["name"]?.string, body["orgId"]?.string)
+            self.projects[id] = (body["name"]?.stringValue, body["orgId"]?.stringValue)
         case .cluster(let key)?:
             guard let tier = Self.tier(ofClusterDescription: body) else {
                 return self.note(source, "a cluster description without an instance size or provider; skipped")
@@ -157,7 +121,7 @@ private struct Collector {
 
     /// Error answers hold no records, but two of them say what kind a cluster is.
     private mutating func addError(_ body: JSONValue, status: Int, resource: RecordedResource?, source: String) {
-        let code = body["errorCode"]?.string
+        let code = body["errorCode"]?.stringValue
         switch (code, resource) {
         case ("CANNOT_USE_NON_FLEX_CLUSTER_IN_FLEX_API", .restoreJobs(let key, .flex)?),
             ("CANNOT_USE_NON_FLEX_CLUSTER_IN_FLEX_API", .snapshots(let key, .flex)?),
@@ -183,7 +147,7 @@ private struct Collector {
 
     /// A list's `results` or the single entity, each with its JSON path for notes.
     private static func items(_ body: JSONValue) -> [(JSONValue, String)] {
-        if let results = body["results"]?.elements {
+        if let results = body["results"]?.arrayValue {
             return results.enumerated().map { ($1, "$.results[\($0)]") }
         }
         return [(body, "$")]
@@ -193,18 +157,18 @@ private struct Collector {
     /// (`clusterName` on the tenant API, `instanceName` on Flex); snapshots do not.
     private mutating func addUnplaced(_ body: JSONValue, source: String) {
         for (item, itemPath) in Self.items(body) {
-            guard item["snapshotId"] != nil, let projectId = item["projectId"]?.string else {
+            guard item["snapshotId"] != nil, let projectId = item["projectId"]?.stringValue else {
                 self.note(
                     source,
                     "\(itemPath): cannot tell which cluster this belongs to (the file is not named after its request and has no self link); skipped"
                 )
                 continue
             }
-            if let name = item["instanceName"]?.string {
+            if let name = item["instanceName"]?.stringValue {
                 let key = ClusterKey(projectId: projectId, name: name)
                 self.mark(key, .flex)
                 self.addJob(item, at: itemPath, in: key, source: source)
-            } else if let name = item["clusterName"]?.string {
+            } else if let name = item["clusterName"]?.stringValue {
                 let key = ClusterKey(projectId: projectId, name: name)
                 self.mark(key, .tenant)
                 self.addJob(item, at: itemPath, in: key, source: source)
@@ -215,7 +179,7 @@ private struct Collector {
     }
 
     private mutating func addJob(_ item: JSONValue, at itemPath: String, in key: ClusterKey, source: String) {
-        guard item["snapshotId"] != nil, item["id"]?.string != nil else {
+        guard item["snapshotId"] != nil, item["id"]?.stringValue != nil else {
             return self.note(source, "\(itemPath): not a restore job (no id or snapshotId); skipped")
         }
         var renamed = item
@@ -245,7 +209,7 @@ private struct Collector {
     }
 
     private mutating func addSnapshot(_ item: JSONValue, at itemPath: String, in key: ClusterKey, source: String) {
-        guard item["snapshotId"] == nil, item["id"]?.string != nil else {
+        guard item["snapshotId"] == nil, item["id"]?.stringValue != nil else {
             return self.note(source, "\(itemPath): not a snapshot (no id, or a restore job's snapshotId); skipped")
         }
         guard let members = self.members(of: item, allowed: Self.snapshotFields, at: itemPath, source: source),
@@ -289,14 +253,14 @@ private struct Collector {
     /// The tier of a cluster description: `replicationSpecs[].regionConfigs[]` (API 2023-02-01 on) or the older
     /// `providerSettings`; Flex when the provider is `FLEX`, else the electable instance size.
     static func tier(ofClusterDescription body: JSONValue) -> String? {
-        let configs = (body["replicationSpecs"]?.elements ?? []).flatMap { $0["regionConfigs"]?.elements ?? [] }
+        let configs = (body["replicationSpecs"]?.arrayValue ?? []).flatMap { $0["regionConfigs"]?.arrayValue ?? [] }
         for config in configs {
-            if config["providerName"]?.string == "FLEX" { return ClusterTiers.flex }
-            if let size = config["electableSpecs"]?["instanceSize"]?.string { return size }
+            if config["providerName"]?.stringValue == "FLEX" { return ClusterTiers.flex }
+            if let size = config["electableSpecs"]?["instanceSize"]?.stringValue { return size }
         }
         if let settings = body["providerSettings"] {
-            if settings["providerName"]?.string == "FLEX" { return ClusterTiers.flex }
-            return settings["instanceSizeName"]?.string
+            if settings["providerName"]?.stringValue == "FLEX" { return ClusterTiers.flex }
+            return settings["instanceSizeName"]?.stringValue
         }
         return nil
     }

@@ -69,6 +69,7 @@ enum SavedResponse {
                 snapshots.indices?.append(index)
             } else {
                 let schema = kind == .flexJob ? RestoreJob.flexSchema : RestoreJob.schema
+                if kind == .flexJob { document.tenantRestoreJobs.spelling = RestoreJob.flexSpelling }
                 guard let job = try schema.decode(&reader, at: itemPath, &diagnostics) else { return }
                 document.tenantRestoreJobs.records.append(job)
                 document.tenantRestoreJobs.indices?.append(index)
@@ -137,9 +138,12 @@ extension RestoreJob {
     static let flexSchema = ResourceSchema<RestoreJob>(
         "Flex restore job", blank: Self.schema.blank,
         fields: Self.schema.fields.map { field in
-            guard field.name == "clusterName" else { return field }
+            guard let name = Self.flexSpelling[field.name] else { return field }
             return ResourceField(
-                name: "instanceName", utf8: Array("instanceName".utf8), type: field.type, required: field.required,
+                name: name, utf8: Array(name.utf8), type: field.type, required: field.required,
                 readOnly: field.readOnly, summary: field.summary, decode: field.decode, encode: field.encode)
         })
+
+    /// The fixture format's names that Flex spells otherwise.
+    static let flexSpelling = ["clusterName": "instanceName"]
 }

@@ -74,7 +74,6 @@ extension OperationContext {
             state.snapshots[key] = nil
             state.restoreJobs[key] = nil
             state.clusters[key] = cluster
-            state.snapshotWindow = nil
         }
     }
 
@@ -88,7 +87,6 @@ extension OperationContext {
             }
             try change(&current)
             state.clusters[key] = current
-            state.snapshotWindow = nil
             return current
         }
     }

@@ -131,19 +131,27 @@ enum ClusterOperations {
         }
         let newId = Identifiers.makeObjectID(timestamp: Int(context.creationInstant.timeIntervalSince1970))
         let target = try ClusterRequests.legacyTarget(body, clusterId: newId)
+        let updated = try Self.startUpgrade(of: cluster, to: target, newId: newId, body: body, context: context)
+        return .entity(ClusterRepresentation.json(updated, view: .legacy, at: context.now, baseURL: context.baseURL))
+    }
+
+    /// Puts `cluster` in `UPDATING` towards `target` (both tenantUpgrade paths), and returns it as stored.
+    static func startUpgrade(
+        of cluster: Cluster, to target: ClusterRequests.Target, newId: String, body: [String: JSONValue],
+        context: OperationContext
+    ) throws(AtlasFailure) -> Cluster {
         let upgrade = try Self.upgrade(to: target, newId: newId, tags: ClusterRequests.tags(in: body), context: context)
         let now = context.now
         let duration = context.transitionDuration(for: upgrade.kind)
-        let updated = try context.update(cluster) { (stored) throws(AtlasFailure) in
+        return try context.update(cluster) { (stored) throws(AtlasFailure) in
             try OperationContext.checkNotDeleting(stored)
             stored.upgrade = upgrade
             stored.lifecycle = .transition(.updating, started: now, duration: duration)
         }
-        return .entity(ClusterRepresentation.json(updated, view: .legacy, at: now, baseURL: context.baseURL))
     }
 
     /// What a tenantUpgrade turns a cluster into.
-    static func upgrade(
+    private static func upgrade(
         to target: ClusterRequests.Target, newId: String, tags: [ResourceTag]?, context: OperationContext
     ) throws(AtlasFailure) -> PendingUpgrade {
         switch target {

@@ -70,16 +70,9 @@ enum FlexClusterOperations {
         }
         let target = try ClusterRequests.target(specs: specs, members: body, view: .current, clusterId: newId)
         guard case .dedicated = target else { throw .api(.invalidProvider, .string("TENANT")) }
-        let upgrade = try ClusterOperations.upgrade(
-            to: target, newId: newId, tags: ClusterRequests.tags(in: body), context: context)
-        let now = context.now
-        let duration = context.transitionDuration(for: upgrade.kind)
-        let updated = try context.update(cluster) { (stored) throws(AtlasFailure) in
-            try OperationContext.checkNotDeleting(stored)
-            stored.upgrade = upgrade
-            stored.lifecycle = .transition(.updating, started: now, duration: duration)
-        }
-        return .entity(FlexClusterRepresentation.json(updated, at: now))
+        let updated = try ClusterOperations.startUpgrade(
+            of: cluster, to: target, newId: newId, body: body, context: context)
+        return .entity(FlexClusterRepresentation.json(updated, at: context.now))
     }
 }
 

@@ -1,5 +1,6 @@
 import AtlasMockHTTP
 import FoundationEssentials
+import HTTPTypes
 
 /// One Atlas API request on its way through the pipeline, and what the stages learn about it: the caller, the
 /// operation, the answer's layout, and what a middleware decided. The middleware around the pipeline (faults,
@@ -17,7 +18,7 @@ final class AtlasExchange {
     /// The legacy operationId of the operation the request reached.
     var operation: String?
     /// Response headers gathered on the way (once a deprecated version is resolved, errors carry them too).
-    var extraHeaders: [(String, String)] = []
+    var extraHeaders: [HTTPField] = []
     /// What the request's token bucket held once the request was charged to it (`Ratelimit-*`).
     var rateLimit: RateLimiter.Reading?
     /// The fault rule that applied, and what it asks of the reply.

@@ -8,7 +8,9 @@ import HTTPTypes
 /// (headers, and 410 after an enforced sunset), **meter** it in its rate-limit bucket (429 when enforced and
 /// empty), **run** the operation (or reuse a cached read), **render**.
 /// Every failure of any stage is rendered by `ResponseRenderer.failure`, the one place that happens.
-struct AtlasPipeline: Sendable {
+///
+/// A class: the stages' closures capture it, and a struct of this size would be copied into them per request.
+final class AtlasPipeline: Sendable {
     let router: Router<Operation>
     let authenticator: Authenticator
     let middleware: [any AtlasMiddleware]

@@ -11,7 +11,7 @@ struct ResponseRenderer: Sendable {
     ) -> HTTPServerResponse {
         var fields = Self.commonHeaders
         fields[.contentType] = version.contentType
-        Self.append(exchange.extraHeaders, to: &fields)
+        fields.append(contentsOf: exchange.extraHeaders)
         let body: JSONValue
         switch result.body {
         case .response(var response):
@@ -42,23 +42,23 @@ struct ResponseRenderer: Sendable {
         let headers = RateLimiter.Reading.headers(for: exchange.rateLimit, failure: nil)
         guard !headers.isEmpty else { return response }
         var metered = response
-        Self.append(headers, to: &metered.head.headerFields)
+        metered.head.headerFields.append(contentsOf: headers)
         return metered
     }
 
     /// The one place a failure becomes an HTTP response.
     func failure(
-        _ failure: AtlasFailure, style: JSONWriter.Style = .compact, extraHeaders: [(String, String)] = []
+        _ failure: AtlasFailure, style: JSONWriter.Style = .compact, extraHeaders: [HTTPField] = []
     ) -> HTTPServerResponse {
         var fields = Self.commonHeaders
-        Self.append(extraHeaders, to: &fields)
+        fields.append(contentsOf: extraHeaders)
         switch failure {
         case .api(let code, let parameters, let headers):
             fields[.contentType] = "application/json"
             // Recorded on Atlas's error answers (its front end compresses them on request).
             fields[.vary] = "Accept-Encoding"
-            fields[HTTPField.Name("X-Error-Code")!] = code.rawValue
-            Self.append(headers, to: &fields)
+            fields[.xErrorCode] = code.rawValue
+            fields.append(contentsOf: headers)
             return HTTPServerResponse(
                 status: HTTPResponse.Status(code: code.status, reasonPhrase: code.reason), headerFields: fields,
                 body: JSONWriter.encode(code.body(parameters), style: style))
@@ -76,10 +76,6 @@ struct ResponseRenderer: Sendable {
                 status: HTTPResponse.Status(code: status, reasonPhrase: AtlasErrorCode.reasonPhrase(for: status)),
                 headerFields: fields, body: JSONWriter.encode(body, style: .compact))
         }
-    }
-
-    private static func append(_ headers: [(String, String)], to fields: inout HTTPFields) {
-        for (name, value) in headers { fields.append(HTTPField(name: HTTPField.Name(name)!, value: value)) }
     }
 
     /// Atlas's 401 body: pretty-printed by Jackson, in this order, without `errorCode`.

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import Synchronization
+import HTTPTypes
 
 /// Atlas's token buckets, one per endpoint set and project (the documented scope of the backup sets), on the
 /// mock clock.
@@ -47,7 +48,7 @@ final class RateLimiter: Sendable {
                     .string(String(path.drop { $0 == "/" })), .int(retryAfter), .int(limits.capacity),
                     .int(limits.refillAmount), .int(limits.refillPeriod),
                 ],
-                headers: [("Retry-After", String(retryAfter))] + Reading(limit: limits.capacity, remaining: 0).headers)
+                headers: Reading.emptyBucketHeaders(limit: limits.capacity, retryAfter: retryAfter))
         }
     }
 
@@ -58,9 +59,16 @@ final class RateLimiter: Sendable {
 }
 
 extension RateLimiter.Reading {
-    /// Spelled as recorded (`Ratelimit-…`; the spec writes `RateLimit-…`, and HTTP names are case-insensitive).
-    var headers: [(String, String)] {
-        [("Ratelimit-Limit", String(self.limit)), ("Ratelimit-Remaining", String(self.remaining))]
+    var headers: [HTTPField] {
+        [
+            HTTPField(name: .ratelimitLimit, value: String(self.limit)),
+            HTTPField(name: .ratelimitRemaining, value: String(self.remaining)),
+        ]
+    }
+
+    /// What an empty bucket answers with (and a fault rule imitating one): when to retry, and nothing left.
+    static func emptyBucketHeaders(limit: Int, retryAfter: Int) -> [HTTPField] {
+        [HTTPField(name: .retryAfter, value: String(retryAfter))] + Self(limit: limit, remaining: 0).headers
     }
 
     /// The rate-limit headers a response carries, as recorded (ATLAS.md §3.1): every answer to a request that
@@ -68,7 +76,7 @@ extension RateLimiter.Reading {
     /// `CANNOT_USE_NON_FLEX_CLUSTER_IN_FLEX_API` — but none where the request never reached its bucket: the 401
     /// challenge comes before authentication, 404 `GROUP_NOT_FOUND` before the project's scope exists, and 405
     /// before any operation. A 429 from an empty bucket carries its own headers (see `RateLimiter.charge`).
-    static func headers(for reading: Self?, failure: AtlasFailure?) -> [(String, String)] {
+    static func headers(for reading: Self?, failure: AtlasFailure?) -> [HTTPField] {
         guard let reading else { return [] }
         switch failure {
         case nil: return reading.headers

@@ -1,4 +1,5 @@
 import FoundationEssentials
+import HTTPTypes
 
 /// One injected failure: which Atlas API requests it matches, what it does to them, and for how long.
 /// Rules are checked after authentication, in the order they were added; the first that matches (and wins its
@@ -64,7 +65,7 @@ public struct FaultRule: Sendable, Equatable {
     func failure(path: Substring) -> AtlasFailure? {
         guard case .error(let code, let given) = self.action else { return nil }
         let resource = AtlasErrorParameter.string(String(path.drop { $0 == "/" }))
-        var headers: [(String, String)] = []
+        var headers: [HTTPField] = []
         var defaults: [AtlasErrorParameter] = []
         switch code {
         case .rateLimitedTokenBucket:
@@ -79,9 +80,8 @@ public struct FaultRule: Sendable, Equatable {
     }
 
     /// As an empty bucket answers (`RateLimiter.charge`), spelled the same way.
-    private var rateLimitHeaders: [(String, String)] {
-        [("Retry-After", String(self.retryAfterSeconds))]
-            + RateLimiter.Reading(limit: self.rateLimit, remaining: 0).headers
+    private var rateLimitHeaders: [HTTPField] {
+        RateLimiter.Reading.emptyBucketHeaders(limit: self.rateLimit, retryAfter: self.retryAfterSeconds)
     }
 }
 

@@ -204,9 +204,13 @@ struct LocatedRecords<Record: Sendable>: Sendable {
     var path = ""
     /// The array index of each record when some element was left out as invalid; nil when none was.
     var indices: [Int]?
+    /// Fields the source names otherwise than the fixture format (a saved Flex job's `instanceName`), so errors
+    /// name what the file says.
+    var spelling: [String: String] = [:]
 
     func location(at position: Int) -> FixtureLocation {
-        FixtureLocation(source: self.source, parent: self.path, index: self.indices?[position] ?? position)
+        FixtureLocation(
+            source: self.source, parent: self.path, index: self.indices?[position] ?? position, spelling: self.spelling)
     }
 
     /// `(record, location)` pairs, for checks that need both; each location is made only when reached.

@@ -136,9 +136,7 @@ struct ResourceField<Record>: Sendable {
         _ name: String, _ keyPath: WritableKeyPath<Record, Value> & Sendable, _ codec: FieldCodec<Value>,
         readOnly: Bool = false, _ summary: String
     ) -> ResourceField {
-        .stored(name, codec, required: true, readOnly: readOnly, summary, set: { $0[keyPath: keyPath] = $1 }) {
-            codec.encode($0[keyPath: keyPath])
-        }
+        .always(name, keyPath, codec, required: true, readOnly: readOnly, summary)
     }
 
     /// A field that may be absent (and is then omitted, never written as `null`).
@@ -156,7 +154,14 @@ struct ResourceField<Record>: Sendable {
         _ name: String, _ keyPath: WritableKeyPath<Record, Value> & Sendable, _ codec: FieldCodec<Value>,
         readOnly: Bool = false, _ summary: String
     ) -> ResourceField {
-        .stored(name, codec, required: false, readOnly: readOnly, summary, set: { $0[keyPath: keyPath] = $1 }) {
+        .always(name, keyPath, codec, required: false, readOnly: readOnly, summary)
+    }
+
+    private static func always<Value>(
+        _ name: String, _ keyPath: WritableKeyPath<Record, Value> & Sendable, _ codec: FieldCodec<Value>,
+        required: Bool, readOnly: Bool, _ summary: String
+    ) -> ResourceField {
+        .stored(name, codec, required: required, readOnly: readOnly, summary, set: { $0[keyPath: keyPath] = $1 }) {
             codec.encode($0[keyPath: keyPath])
         }
     }

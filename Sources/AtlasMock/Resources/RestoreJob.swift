@@ -63,7 +63,7 @@ extension RestoreJob {
     static let tenantView = Self.schema.view(links: true)
     /// `FlexBackupRestoreJob20241113`: `instanceName` instead of `clusterName`, and no `links` (real Flex items
     /// carry none).
-    static let flexView = Self.schema.view(renaming: ["clusterName": "instanceName"], links: false)
+    static let flexView = Self.schema.view(renaming: Self.flexSpelling, links: false)
     /// `FlexBackupSnapshotDownloadCreate20241113`: only the snapshot.
     static let flexDownloadRequest = Self.schema.view(including: ["snapshotId", "links"], links: false)
 

@@ -8,7 +8,13 @@ import FoundationEssentials
 struct AtlasState: Sendable {
     var organizations: [String: Organization] = [:]
     var projects: [String: Project] = [:]
-    var clusters: [ClusterKey: Cluster] = [:]
+    /// Every write of a cluster forgets what is derived from them, so nothing can be written without it.
+    var clusters: [ClusterKey: Cluster] = [:] {
+        didSet {
+            self.snapshotWindow = nil
+            self.transitionEnds = nil
+        }
+    }
     var restoreJobs: [ClusterKey: [RestoreJob]] = [:]
     var snapshots: [ClusterKey: [TenantSnapshot]] = [:]
     var apiKeys: [String: APIKey] = [:]
@@ -18,6 +24,9 @@ struct AtlasState: Sendable {
     /// The clock span over which no daily snapshot appears or finishes (`AtlasState+Clusters`); nil until computed
     /// and after every cluster write.
     var snapshotWindow: Range<Date>?
+    /// When the first and the last cluster transition in progress end (`AtlasState+Clusters`), so requests need
+    /// not look at every cluster; nil until computed and after every cluster write.
+    var transitionEnds: (first: Date, last: Date)?
     /// Whether `--shared-tier-migration` has run on this data.
     var sharedTierMigrated = false
 

@@ -31,7 +31,7 @@ public final class AtlasStore: Sendable {
     func stamp(at now: Date, migration: SharedTierMigration) -> (generation: UInt64, settledAt: Date) {
         self.state.withLock { state in
             if state.current.advance(to: now, migration: migration) { state.generation += 1 }
-            return (state.generation, state.current.clockSettledAt(at: now))
+            return (state.generation, state.current.clockSettledAt)
         }
     }
 

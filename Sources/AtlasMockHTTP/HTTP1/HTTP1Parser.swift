@@ -129,10 +129,7 @@ struct HTTP1Parser {
                 try self.parseFieldLine(UnsafeRawBufferPointer(rebasing: input[line.content]))
 
             case .fixedBody(let remaining):
-                let count = min(input.count - offset, remaining)
-                if count == 0 { return Step(consumed: offset, event: nil) }
-                self.state = count == remaining ? .end : .fixedBody(remaining: remaining - count)
-                return Step(consumed: offset + count, event: .body(offset..<offset + count))
+                return self.body(in: input, from: offset, remaining: remaining, then: .end) { .fixedBody(remaining: $0) }
 
             case .chunkSize:
                 guard
@@ -151,10 +148,9 @@ struct HTTP1Parser {
                 }
 
             case .chunkData(let remaining):
-                let count = min(input.count - offset, remaining)
-                if count == 0 { return Step(consumed: offset, event: nil) }
-                self.state = count == remaining ? .chunkDataEnd : .chunkData(remaining: remaining - count)
-                return Step(consumed: offset + count, event: .body(offset..<offset + count))
+                return self.body(in: input, from: offset, remaining: remaining, then: .chunkDataEnd) {
+                    .chunkData(remaining: $0)
+                }
 
             case .chunkDataEnd:
                 let available = input.count - offset
@@ -186,6 +182,17 @@ struct HTTP1Parser {
                 throw error
             }
         }
+    }
+
+    /// Up to `remaining` body bytes from `offset` (none yet: no event); the state moves to `then` once the last
+    /// is read, else to `more` of what is left.
+    private mutating func body(
+        in input: UnsafeRawBufferPointer, from offset: Int, remaining: Int, then: State, more: (Int) -> State
+    ) -> Step {
+        let count = min(input.count - offset, remaining)
+        if count == 0 { return Step(consumed: offset, event: nil) }
+        self.state = count == remaining ? then : more(remaining - count)
+        return Step(consumed: offset + count, event: .body(offset..<offset + count))
     }
 
     // MARK: Lines

@@ -10,11 +10,16 @@ enum LogTimestamp {
 
     /// `2026-12-01T08:00:00+0000`: local time with its offset, as swift-log's `StreamLogHandler` writes it.
     static func appendText(to line: inout [UInt8]) {
-        let (second, _) = self.now()
-        self.textCache.withLock { cache in
-            if cache.second != second {
-                cache = (second, self.format(second, pattern: "%Y-%m-%dT%H:%M:%S%z", local: true))
-            }
+        Self.append(from: self.textCache, second: self.now().second, pattern: "%Y-%m-%dT%H:%M:%S%z", local: true, to: &line)
+    }
+
+    /// The cached bytes for `second`, formatted first when the cache holds another second.
+    private static func append(
+        from cache: borrowing Mutex<(second: Int, bytes: [UInt8])>, second: Int, pattern: String, local: Bool,
+        to line: inout [UInt8]
+    ) {
+        cache.withLock { cache in
+            if cache.second != second { cache = (second, self.format(second, pattern: pattern, local: local)) }
             line += cache.bytes
         }
     }
@@ -22,12 +27,7 @@ enum LogTimestamp {
     /// `2026-12-01T08:00:00.123Z`: UTC with milliseconds (RFC 3339), for JSON lines.
     static func appendJSON(to line: inout [UInt8]) {
         let (second, nanoseconds) = self.now()
-        self.jsonCache.withLock { cache in
-            if cache.second != second {
-                cache = (second, self.format(second, pattern: "%Y-%m-%dT%H:%M:%S", local: false))
-            }
-            line += cache.bytes
-        }
+        Self.append(from: self.jsonCache, second: second, pattern: "%Y-%m-%dT%H:%M:%S", local: false, to: &line)
         let millis = nanoseconds / 1_000_000
         line += [
             UInt8(ascii: "."), UInt8(48 + millis / 100), UInt8(48 + millis / 10 % 10), UInt8(48 + millis % 10),

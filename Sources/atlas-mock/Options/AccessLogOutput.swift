@@ -6,25 +6,18 @@ enum AccessLogOutput: Equatable {
     case file(String)
 
     /// The option's text: `stderr`, `off`, or any other text as a path.
-    struct Argument: OptionValue {
+    struct Argument: NamedSettings {
         static let expected = "stderr, off or a file path"
+        static let names: KeyValuePairs<String, AccessLogOutput> = ["stderr": .standardError, "off": .off]
         let setting: AccessLogOutput
 
         static func parse(_ text: String) -> AccessLogOutput? {
-            switch text {
-            case "": nil
-            case "stderr": .standardError
-            case "off": .off
-            default: .file(text)
-            }
+            text.isEmpty ? nil : Self.setting(named: text) ?? .file(text)
         }
 
+        /// A file by its path, the other settings by name.
         var defaultValueDescription: String {
-            switch self.setting {
-            case .standardError: "stderr"
-            case .off: "off"
-            case .file(let path): path
-            }
+            if case .file(let path) = self.setting { path } else { Self.name(of: self.setting) ?? "" }
         }
     }
 }

@@ -46,22 +46,53 @@ struct Given<Value: OptionValue>: ExpressibleByArgument {
     static var allValueStrings: [String] { Value.allValueStrings }
 }
 
-/// An address to bind: an IPv4 or IPv6 literal or a name; only empty text is refused here, binding judges the rest.
-struct Host: OptionValue {
-    static let expected = "a host"
-    let setting: String
+/// Text taken as it is: only empty text is refused here, what uses it (binding, opening a file) judges the rest.
+protocol NonEmptyText: OptionValue where Setting == String {}
+
+extension NonEmptyText {
     static func parse(_ text: String) -> String? { text.isEmpty ? nil : text }
 }
 
-struct Port: OptionValue {
-    static let expected = "a port (0-65535)"
+/// A whole number within `range`.
+protocol WholeNumber: OptionValue where Setting == Int {
+    static var range: ClosedRange<Int> { get }
+}
+
+extension WholeNumber {
+    static func parse(_ text: String) -> Int? { Int(text).flatMap { Self.range.contains($0) ? $0 : nil } }
+}
+
+/// A value with settings named by words (`off`, `stderr`, `self-signed`): one table reads the words and writes those
+/// settings back, so help shows a default as it is typed.
+protocol NamedSettings: OptionValue where Setting: Equatable {
+    static var names: KeyValuePairs<String, Setting> { get }
+}
+
+extension NamedSettings {
+    /// The setting `text` names; nil for any other text.
+    static func setting(named text: String) -> Setting? { Self.names.first { $0.key == text }?.value }
+
+    /// The word naming `setting`; nil for a setting without one.
+    static func name(of setting: Setting) -> String? { Self.names.first { $0.value == setting }?.key }
+
+    var defaultValueDescription: String { Self.name(of: self.setting) ?? String(describing: self.setting) }
+}
+
+/// An address to bind: an IPv4 or IPv6 literal or a name.
+struct Host: NonEmptyText {
+    static let expected = "a host"
+    let setting: String
+}
+
+struct Port: WholeNumber {
+    static let range = 0...65535
+    static let expected = "a port (\(Self.range.lowerBound)-\(Self.range.upperBound))"
     let setting: Int
-    static func parse(_ text: String) -> Int? { Int(text).flatMap { (0...65535).contains($0) ? $0 : nil } }
 }
 
 /// The cleartext port, or `off` for https only.
 struct PortOrOff: OptionValue {
-    static let expected = "a port (0-65535) or off"
+    static let expected = Port.expected + " or off"
     let setting: Int?
 
     static func parse(_ text: String) -> Int?? {
@@ -73,27 +104,19 @@ struct PortOrOff: OptionValue {
 }
 
 /// `--tls`: `self-signed` generates the certificate at start; `off` (the default) leaves TLS to `--tls-cert`.
-struct TLSMode: OptionValue {
+struct TLSMode: NamedSettings {
     static let expected = "self-signed or off (for your own certificate use --tls-cert and --tls-key)"
+    static let names: KeyValuePairs = ["self-signed": true, "off": false]
     let setting: Bool
 
-    static func parse(_ text: String) -> Bool? {
-        switch text {
-        case "self-signed": true
-        case "off": false
-        default: nil
-        }
-    }
-
-    var defaultValueDescription: String { self.setting ? "self-signed" : "off" }
-    static var allValueStrings: [String] { ["self-signed", "off"] }
+    static func parse(_ text: String) -> Bool? { Self.setting(named: text) }
+    static var allValueStrings: [String] { Self.names.map(\.key) }
 }
 
-/// A file to read or write; only empty text is refused here, opening it judges the rest.
-struct FilePath: OptionValue {
+/// A file to read or write.
+struct FilePath: NonEmptyText {
     static let expected = "a file path"
     let setting: String
-    static func parse(_ text: String) -> String? { text.isEmpty ? nil : text }
 }
 
 /// Host names or addresses, from repeated flags or a `,`-separated variable (IPv6 literals have colons).
@@ -118,23 +141,22 @@ struct BaseURL: OptionValue {
     }
 }
 
-struct Token: OptionValue {
+struct Token: NonEmptyText {
     static let expected = "a non-empty token"
     let setting: String
-    static func parse(_ text: String) -> String? { text.isEmpty ? nil : text }
 }
 
-struct PositiveCount: OptionValue {
+struct PositiveCount: WholeNumber {
+    static let range = 1...Int.max
     static let expected = "a positive whole number"
     let setting: Int
-    static func parse(_ text: String) -> Int? { Int(text).flatMap { $0 > 0 ? $0 : nil } }
 }
 
 /// How many requests the journal keeps; capped because each is held in memory with its body.
-struct JournalSize: OptionValue {
-    static let expected = "a whole number from 1 to 1000000"
+struct JournalSize: WholeNumber {
+    static let range = 1...1_000_000
+    static let expected = "a whole number from \(Self.range.lowerBound) to \(Self.range.upperBound)"
     let setting: Int
-    static func parse(_ text: String) -> Int? { Int(text).flatMap { (1...1_000_000).contains($0) ? $0 : nil } }
 }
 
 /// A positive, possibly fractional, number of seconds.

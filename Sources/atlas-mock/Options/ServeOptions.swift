@@ -145,7 +145,7 @@ struct ServeOptions: ParsableArguments {
                 absent: "none"),
             ServeOption(
                 "tls-port", "https port beside --port (with --tls or --tls-cert); 0 picks a free one.",
-                given: \.tlsPort, setting: \.tlsPort, absent: "8443"),
+                given: \.tlsPort, setting: \.tlsPort, absent: String(ServeSettings.defaultTLSPort)),
             ServeOption(
                 "tls-hostname",
                 "Another DNS name or IP address for the self-signed certificate; repeatable (the variable: ','-separated).",

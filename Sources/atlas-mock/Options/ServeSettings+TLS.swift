@@ -64,6 +64,6 @@ extension ServeSettings {
                 throw ValidationError("atlas-mock: --tls-ca-out \(path): cannot write it (\(error))")
             }
         }
-        return ServerConfiguration.TLS(port: self.tlsPort ?? 8443, identity: identity)
+        return ServerConfiguration.TLS(port: self.tlsPort ?? Self.defaultTLSPort, identity: identity)
     }
 }

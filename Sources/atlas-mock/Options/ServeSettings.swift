@@ -5,6 +5,8 @@ import AtlasMockHTTP
 /// show them from here (most are `AtlasConfiguration`'s own), so a default is written once.
 struct ServeSettings {
     static let defaults = ServeSettings()
+    /// Where https listens when `--tls-port` is not given.
+    static let defaultTLSPort = 8443
 
     var atlas = AtlasConfiguration()
     var clockStart = ClockStart.now
@@ -13,11 +15,11 @@ struct ServeSettings {
     var accessLog = AccessLogOutput.standardError
     var logFormat = LogFormat.text
     /// The cleartext port; nil (`--port off`) serves https only.
-    var cleartextPort: Int? = 8080
+    var cleartextPort: Int? = ServerConfiguration().port
     var selfSigned = false
     var tlsCertificate: String?
     var tlsKey: String?
-    /// Nil until given: TLS itself defaults it to 8443.
+    /// Nil until given, so that it can be refused without TLS; TLS then listens on `defaultTLSPort`.
     var tlsPort: Int?
     var tlsHostnames: [String] = []
     var tlsCAOutput: String?

@@ -1,4 +1,5 @@
-/// Request bodies as `JSONValue` trees (`JSONReader`, the fixtures' strict parser), and typed access to them.
+/// Documents as `JSONValue` trees (`JSONReader`, the fixtures' strict parser), and typed access to them: for request
+/// bodies, and for code that picks a few fields from bodies it did not write, such as the recording import.
 extension JSONValue {
     /// Nil when `bytes` is not one JSON document. Objects become `.object` (a repeated name keeps its last value),
     /// numbers keep their literal text (`.number`), so a value compares by content and is echoed as it was sent.
@@ -61,5 +62,24 @@ extension JSONValue {
         case .number(let literal): return Double(literal)
         default: return nil
         }
+    }
+
+    /// An object's members in document order; nil for other values.
+    var orderedMembers: [(String, JSONValue)]? {
+        switch self {
+        case .orderedObject(let members): return members
+        case .object(let members): return members.sorted { $0.key < $1.key }
+        default: return nil
+        }
+    }
+
+    /// The `href` of the `self` link in `links`, which names the resource's path (lists and tenant entities).
+    var selfLink: String? {
+        self["links"].flatMap(Self.selfHref)
+    }
+
+    /// The `href` of the `self` link in a `links` array.
+    static func selfHref(in links: JSONValue) -> String? {
+        links.arrayValue?.first { $0["rel"]?.stringValue == "self" }?["href"]?.stringValue
     }
 }
