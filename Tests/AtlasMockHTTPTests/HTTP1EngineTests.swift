@@ -9,11 +9,9 @@ import Testing
 struct HTTP1EngineTests {
     @Test(arguments: loopbackHosts)
     func keepAliveServesSeveralRequestsOnOneConnection(host: String) async throws {
-        try await withServer(host: host) { _, address in
-            let client = try RawHTTPClient(address)
+        try await withClient(host: host) { client, _ in
             for index in 0..<3 {
-                try client.send("GET /n\(index) HTTP/1.1\r\nHost: h\r\n\r\n")
-                let response = try client.readResponse()
+                let response = try client.roundTrip("GET /n\(index) HTTP/1.1\r\nHost: h\r\n\r\n")
                 #expect(response.status == 200)
                 #expect(response.text == "GET /n\(index) HTTP/1.1 h 0")
                 #expect(response.header("Content-Length") == "\(response.body.count)")
@@ -27,8 +25,7 @@ struct HTTP1EngineTests {
 
     @Test(arguments: loopbackHosts)
     func pipelinedRequestsAreAnsweredInOrder(host: String) async throws {
-        try await withServer(host: host) { _, address in
-            let client = try RawHTTPClient(address)
+        try await withClient(host: host) { client, _ in
             // The slow one first: its answer must still come first.
             try client.send(
                 "GET /delay/200 HTTP/1.1\r\nHost: h\r\n\r\nPOST /echo HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\nabc"
@@ -43,8 +40,7 @@ struct HTTP1EngineTests {
     /// sent with the half-close in the same burst: every one is answered, in order, and only then is it closed.
     @Test(arguments: loopbackHosts)
     func pipelinedRequestsBeyondOneTurnAreAllAnsweredBeforeTheClose(host: String) async throws {
-        try await withServer(host: host) { server, address in
-            let client = try RawHTTPClient(address)
+        try await withClient(host: host) { client, server in
             try client.send((0..<200).map { "GET /n\($0) HTTP/1.1\r\nHost: h\r\n\r\n" }.joined())
             client.shutdownWrite()
             for index in 0..<200 {
@@ -71,33 +67,24 @@ struct HTTP1EngineTests {
     @Test(arguments: loopbackHosts, Self.malformed.indices)
     func malformedInputGetsExactStatusThenClose(host: String, index: Int) async throws {
         let (request, status, message) = Self.malformed[index]
-        try await withServer(host: host, configure: {
+        try await withClient(host: host, configure: {
             $0.maxRequestLineBytes = 100
             $0.maxHeaderBytes = 512
             $0.maxBodyBytes = 100
-        }) { _, address in
-            let client = try RawHTTPClient(address)
+        }) { client, _ in
             try client.send(request)
-            let response = try client.readResponse()
-            #expect(response.status == status)
-            #expect(response.text == message)
-            #expect(response.header("Connection") == "close")
-            #expect(response.header("Content-Type") == "text/plain; charset=utf-8")
-            #expect(response.header("Content-Length") == "\(message.utf8.count)")
-            #expect(try client.readsEOF())
+            try expectRefusalThenClose(client, status: status, message: message)
         }
     }
 
     @Test(arguments: loopbackHosts)
     func expectContinueSendsContinueBeforeTheBody(host: String) async throws {
-        try await withServer(host: host) { _, address in
-            let client = try RawHTTPClient(address)
-            try client.send("PUT /echo HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n")
-            let interim = try client.readResponse()
+        try await withClient(host: host) { client, _ in
+            let interim = try client.roundTrip(
+                "PUT /echo HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n")
             #expect(interim.status == 100)
             #expect(interim.headers.isEmpty)
-            try client.send("hello")
-            let final = try client.readResponse()
+            let final = try client.roundTrip("hello")
             #expect(final.status == 200)
             #expect(final.text == "hello")
         }
@@ -105,21 +92,17 @@ struct HTTP1EngineTests {
 
     @Test(arguments: loopbackHosts)
     func expectContinueOverTheLimitGetsTheFinalStatusInstead(host: String) async throws {
-        try await withServer(host: host, configure: { $0.maxBodyBytes = 10 }) { _, address in
-            let client = try RawHTTPClient(address)
+        try await withClient(host: host, configure: { $0.maxBodyBytes = 10 }) { client, _ in
             try client.send("PUT /echo HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 11\r\n\r\n")
-            let response = try client.readResponse()
-            #expect(response.status == 413)
-            #expect(try client.readsEOF())
+            try expectRefusalThenClose(client, status: 413, message: "request body too large\n")
         }
     }
 
     @Test(arguments: loopbackHosts)
     func headHasGetContentLengthButNoBody(host: String) async throws {
-        try await withServer(host: host) { _, address in
-            let client = try RawHTTPClient(address)
-            try client.send("HEAD /big/1234 HTTP/1.1\r\nHost: h\r\n\r\nGET /after HTTP/1.1\r\nHost: h\r\n\r\n")
-            let head = try client.readResponse(head: true)
+        try await withClient(host: host) { client, _ in
+            let head = try client.roundTrip(
+                "HEAD /big/1234 HTTP/1.1\r\nHost: h\r\n\r\nGET /after HTTP/1.1\r\nHost: h\r\n\r\n", head: true)
             #expect(head.status == 200)
             #expect(head.header("Content-Length") == "1234")
             #expect(head.body.isEmpty)
@@ -130,10 +113,8 @@ struct HTTP1EngineTests {
 
     @Test(arguments: loopbackHosts)
     func noContentHasNeitherBodyNorContentLength(host: String) async throws {
-        try await withServer(host: host) { _, address in
-            let client = try RawHTTPClient(address)
-            try client.send("GET /empty HTTP/1.1\r\nHost: h\r\n\r\n")
-            let response = try client.readResponse()
+        try await withClient(host: host) { client, _ in
+            let response = try client.roundTrip("GET /empty HTTP/1.1\r\nHost: h\r\n\r\n")
             #expect(response.status == 204)
             #expect(response.header("Content-Length") == nil)
             #expect(response.header("Date") != nil)
@@ -142,63 +123,49 @@ struct HTTP1EngineTests {
 
     @Test(arguments: loopbackHosts)
     func http10ClosesUnlessKeepAlive(host: String) async throws {
-        try await withServer(host: host) { _, address in
-            let keepAlive = try RawHTTPClient(address)
-            try keepAlive.send("GET /a HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
-            let first = try keepAlive.readResponse()
+        try await withClient(host: host) { client, _ in
+            let first = try client.roundTrip("GET /a HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
             #expect(first.text == "GET /a HTTP/1.0 - 0")
             #expect(first.header("Connection") == "keep-alive")
-            try keepAlive.send("GET /b HTTP/1.0\r\n\r\n")
-            let second = try keepAlive.readResponse()
+            let second = try client.roundTrip("GET /b HTTP/1.0\r\n\r\n")
             #expect(second.text == "GET /b HTTP/1.0 - 0")
             #expect(second.header("Connection") == "close")
-            #expect(try keepAlive.readsEOF())
+            #expect(try client.readsEOF())
         }
     }
 
     @Test(arguments: loopbackHosts)
     func connectionCloseIsHonoured(host: String) async throws {
-        try await withServer(host: host) { _, address in
-            let client = try RawHTTPClient(address)
-            try client.send("GET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n")
-            #expect(try client.readResponse().header("Connection") == "close")
+        try await withClient(host: host) { client, _ in
+            let response = try client.roundTrip("GET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n")
+            #expect(response.header("Connection") == "close")
             #expect(try client.readsEOF())
         }
     }
 
     @Test(arguments: loopbackHosts)
     func chunkedRequestBodyIsDecoded(host: String) async throws {
-        try await withServer(host: host) { _, address in
-            let client = try RawHTTPClient(address)
+        try await withClient(host: host) { client, _ in
             try client.send("POST /echo HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n4;x=y\r\nWiki\r\n")
-            try client.send("5\r\npedia\r\n0\r\nTrailer: t\r\n\r\n")
-            #expect(try client.readResponse().text == "Wikipedia")
+            #expect(try client.roundTrip("5\r\npedia\r\n0\r\nTrailer: t\r\n\r\n").text == "Wikipedia")
         }
     }
 
     @Test(arguments: loopbackHosts)
     func slowHeadersGet408AndClose(host: String) async throws {
-        try await withServer(host: host, configure: { $0.headerReadTimeout = .milliseconds(300) }) { _, address in
-            let client = try RawHTTPClient(address)
+        try await withClient(host: host, configure: { $0.headerReadTimeout = .milliseconds(300) }) { client, _ in
             try client.send("GET / HTTP/1.1\r\nHost: h\r\n")
             let started = Date()
-            let response = try client.readResponse()
-            #expect(response.status == 408)
-            #expect(response.text == "request header timed out\n")
-            #expect(response.header("Connection") == "close")
+            try expectRefusalThenClose(client, status: 408, message: "request header timed out\n")
             #expect(Date().timeIntervalSince(started) < 3)
-            #expect(try client.readsEOF())
         }
     }
 
     @Test(arguments: loopbackHosts)
     func slowBodyGets408(host: String) async throws {
-        try await withServer(host: host, configure: { $0.bodyReadTimeout = .milliseconds(300) }) { _, address in
-            let client = try RawHTTPClient(address)
+        try await withClient(host: host, configure: { $0.bodyReadTimeout = .milliseconds(300) }) { client, _ in
             try client.send("POST /echo HTTP/1.1\r\nHost: h\r\nContent-Length: 10\r\n\r\nabc")
-            let response = try client.readResponse()
-            #expect(response.status == 408)
-            #expect(response.text == "request body timed out\n")
+            try expectRefusalThenClose(client, status: 408, message: "request body timed out\n")
         }
     }
 
@@ -206,8 +173,7 @@ struct HTTP1EngineTests {
     func idleKeepAliveConnectionIsClosed(host: String) async throws {
         try await withServer(host: host, configure: { $0.idleTimeout = .milliseconds(300) }) { server, address in
             let client = try RawHTTPClient(address)
-            try client.send("GET / HTTP/1.1\r\nHost: h\r\n\r\n")
-            #expect(try client.readResponse().status == 200)
+            #expect(try client.roundTrip("GET / HTTP/1.1\r\nHost: h\r\n\r\n").status == 200)
             #expect(try client.readsEOF())
             #expect(await eventually { server.connectionCount == 0 })
             // A connection that never sends a byte is closed too.
@@ -218,22 +184,18 @@ struct HTTP1EngineTests {
 
     @Test(arguments: loopbackHosts)
     func throwingHandlerGets500AndConnectionStaysUsable(host: String) async throws {
-        try await withServer(host: host) { _, address in
-            let client = try RawHTTPClient(address)
-            try client.send("GET /throw HTTP/1.1\r\nHost: h\r\n\r\n")
-            let failed = try client.readResponse()
+        try await withClient(host: host) { client, _ in
+            let failed = try client.roundTrip("GET /throw HTTP/1.1\r\nHost: h\r\n\r\n")
             #expect(failed.status == 500)
             #expect(failed.text == "handler failed")
             #expect(failed.header("Connection") == nil)
-            try client.send("GET /fine HTTP/1.1\r\nHost: h\r\n\r\n")
-            #expect(try client.readResponse().text == "GET /fine HTTP/1.1 h 0")
+            #expect(try client.roundTrip("GET /fine HTTP/1.1\r\nHost: h\r\n\r\n").text == "GET /fine HTTP/1.1 h 0")
         }
     }
 
     @Test(arguments: loopbackHosts)
     func dropReplyClosesWithoutResponse(host: String) async throws {
-        try await withServer(host: host) { _, address in
-            let client = try RawHTTPClient(address)
+        try await withClient(host: host) { client, _ in
             try client.send("GET /drop HTTP/1.1\r\nHost: h\r\n\r\n")
             #expect(try client.readToEOF().isEmpty)
         }
@@ -248,15 +210,11 @@ struct HTTP1EngineTests {
                 try client.send(request)
                 client.reset()
             }
-            let halfClosed = try RawHTTPClient(address)
-            try halfClosed.send("GET /half HTTP/1.1\r\nHost: h\r\n\r\n")
-            halfClosed.shutdownWrite()
-            #expect(try halfClosed.readResponse().text == "GET /half HTTP/1.1 h 0")
-            #expect(try halfClosed.readsEOF())
+            try expectAnswerAfterHalfClose(
+                address, "GET /half HTTP/1.1\r\nHost: h\r\n\r\n", text: "GET /half HTTP/1.1 h 0")
 
             let client = try RawHTTPClient(address)
-            try client.send("GET /still HTTP/1.1\r\nHost: h\r\n\r\n")
-            #expect(try client.readResponse().text == "GET /still HTTP/1.1 h 0")
+            #expect(try client.roundTrip("GET /still HTTP/1.1\r\nHost: h\r\n\r\n").text == "GET /still HTTP/1.1 h 0")
             // Only `client` is left; the others are gone from the registry.
             let onlyClientLeft = await eventually { server.connectionCount == 1 }
             #expect(onlyClientLeft, "connections: \(server.connectionCount)")
@@ -274,8 +232,7 @@ struct HTTP1EngineTests {
             try await Task.sleep(for: .milliseconds(300))
             let other = try RawHTTPClient(address)
             for _ in 0..<5 {
-                try other.send("GET /other HTTP/1.1\r\nHost: h\r\n\r\n")
-                #expect(try other.readResponse().text == "GET /other HTTP/1.1 h 0")
+                #expect(try other.roundTrip("GET /other HTTP/1.1\r\nHost: h\r\n\r\n").text == "GET /other HTTP/1.1 h 0")
             }
             // The slow one still gets its bytes intact when it finally reads.
             let first = try slow.readResponse()

@@ -10,39 +10,40 @@ import Testing
 /// by the client session (its GOAWAY and RST_STREAM callbacks).
 @Suite(.timeLimit(.minutes(1)))
 struct HTTP2ConformanceTests {
-    /// §5.1 "closed": DATA on a stream whose request ended and was answered is a connection error STREAM_CLOSED.
-    @Test func dataOnAFinishedStreamIsConnectionErrorStreamClosed() throws {
-        let harness = Harness()
-        let id = harness.request("GET", "/hello")
-        try harness.run { $0.responses[id]?.closed == true }
+    /// The frames a client may not send on a stream whose request ended and was answered.
+    enum LateFrame: String, CaseIterable {
+        case data = "DATA"
+        case headers = "HEADERS"
 
-        harness.inject(RawFrame.data(streamID: id, payload: Array("late".utf8), endStream: true))
-        try harness.run { _ in harness.connection.closedWithFlush != nil }
-        #expect(harness.goAwayCodes == [NGHTTP2_STREAM_CLOSED.rawValue])
-        #expect(harness.connection.closedWithFlush == true, "the GOAWAY is written before closing")
+        func bytes(streamID: Int32) -> [UInt8] {
+            switch self {
+            case .data: RawFrame.data(streamID: streamID, payload: Array("late".utf8), endStream: true)
+            case .headers: RawFrame.headers(streamID: streamID, endStream: true)
+            }
+        }
     }
 
-    /// §5.1 "closed": HEADERS on a finished stream is a connection error STREAM_CLOSED.
-    @Test func headersOnAFinishedStreamIsConnectionErrorStreamClosed() throws {
+    /// §5.1 "closed": DATA or HEADERS on a stream whose request ended and was answered is a connection error
+    /// STREAM_CLOSED.
+    @Test(arguments: LateFrame.allCases)
+    func frameOnAFinishedStreamIsConnectionErrorStreamClosed(_ frame: LateFrame) throws {
         let harness = Harness()
-        let id = harness.request("GET", "/hello")
-        try harness.run { $0.responses[id]?.closed == true }
+        let id = try harness.answeredRequest("GET", "/hello")
 
-        harness.inject(RawFrame.headers(streamID: id, endStream: true))
-        try harness.run { _ in harness.connection.closedWithFlush != nil }
-        #expect(harness.goAwayCodes == [NGHTTP2_STREAM_CLOSED.rawValue])
+        let codes = try harness.goAwayCodes(afterInjecting: frame.bytes(streamID: id))
+        #expect(codes == [NGHTTP2_STREAM_CLOSED.rawValue], "\(frame.rawValue)")
+        #expect(harness.connection.closedWithFlush == true, "the GOAWAY is written before closing")
     }
 
     /// §5.1 "half-closed (remote)": DATA after END_STREAM, while the request is still being answered, is an error
     /// STREAM_CLOSED. §5.1 names a stream error; nghttp2 makes it a connection error, which §5.4.1 allows.
     @Test func dataAfterEndStreamOnAStreamStillAnsweringIsAnErrorStreamClosed() throws {
         let harness = Harness()
-        let parked = harness.request("GET", "/park")
-        try harness.run { _ in harness.recorder.parkedCount == 1 }
+        let parked = try harness.parkedRequest()
 
-        harness.inject(RawFrame.data(streamID: parked, payload: [1, 2, 3], endStream: false))
-        try harness.run { _ in harness.connection.closedWithFlush != nil }
-        #expect(harness.goAwayCodes == [NGHTTP2_STREAM_CLOSED.rawValue])
+        let codes = try harness.goAwayCodes(
+            afterInjecting: RawFrame.data(streamID: parked, payload: [1, 2, 3], endStream: false))
+        #expect(codes == [NGHTTP2_STREAM_CLOSED.rawValue])
         #expect(harness.queue.sync { harness.client.goAways.map(\.lastStreamID) } == [parked])
     }
 
@@ -56,30 +57,26 @@ struct HTTP2ConformanceTests {
         }
         try harness.run { $0.responses[id]?.closed == true }
 
-        harness.inject(RawFrame.data(streamID: id, payload: [1], endStream: true))
-        try harness.run { _ in harness.connection.closedWithFlush != nil }
-        #expect(harness.goAwayCodes == [NGHTTP2_STREAM_CLOSED.rawValue])
+        let codes = try harness.goAwayCodes(afterInjecting: RawFrame.data(streamID: id, payload: [1], endStream: true))
+        #expect(codes == [NGHTTP2_STREAM_CLOSED.rawValue])
     }
 
     /// §6.3: PRIORITY on stream 0 is a connection error PROTOCOL_ERROR.
     @Test func priorityOnStreamZeroIsConnectionErrorProtocolError() throws {
         let harness = Harness()
-        try harness.run { !$0.serverSettings.isEmpty }
-        harness.inject(RawFrame.priority(streamID: 0, dependsOn: 1))
-        try harness.run { _ in harness.connection.closedWithFlush != nil }
-        #expect(harness.goAwayCodes == [NGHTTP2_PROTOCOL_ERROR.rawValue])
+        try harness.runUntilServerSettings()
+        let codes = try harness.goAwayCodes(afterInjecting: RawFrame.priority(streamID: 0, dependsOn: 1))
+        #expect(codes == [NGHTTP2_PROTOCOL_ERROR.rawValue])
     }
 
     /// §5.3.1: a stream depending on itself is an error PROTOCOL_ERROR (a stream error in §5.3.1; nghttp2 makes it a
     /// connection error, as §5.4.1 allows).
     @Test func priorityDependingOnItselfIsAnErrorProtocolError() throws {
         let harness = Harness()
-        let parked = harness.request("GET", "/park")
-        try harness.run { _ in harness.recorder.parkedCount == 1 }
+        let parked = try harness.parkedRequest()
 
-        harness.inject(RawFrame.priority(streamID: parked, dependsOn: parked))
-        try harness.run { _ in harness.connection.closedWithFlush != nil }
-        #expect(harness.goAwayCodes == [NGHTTP2_PROTOCOL_ERROR.rawValue])
+        let codes = try harness.goAwayCodes(afterInjecting: RawFrame.priority(streamID: parked, dependsOn: parked))
+        #expect(codes == [NGHTTP2_PROTOCOL_ERROR.rawValue])
     }
 
     /// §5.1.1: a HEADERS frame opening a stream id below one the client already used is a connection error
@@ -91,9 +88,8 @@ struct HTTP2ConformanceTests {
         #expect(id == 5)
         try harness.run { $0.responses[id]?.closed == true }
 
-        harness.inject(RawFrame.headers(streamID: 3, endStream: true))
-        try harness.run { _ in harness.connection.closedWithFlush != nil }
-        #expect(harness.goAwayCodes == [NGHTTP2_PROTOCOL_ERROR.rawValue])
+        let codes = try harness.goAwayCodes(afterInjecting: RawFrame.headers(streamID: 3, endStream: true))
+        #expect(codes == [NGHTTP2_PROTOCOL_ERROR.rawValue])
         #expect(harness.queue.sync { harness.client.goAways.map(\.lastStreamID) } == [5])
         #expect(harness.recorder.requests.map(\.path) == ["/hello"], "stream 3 never reaches the handler")
     }
@@ -105,50 +101,27 @@ struct HTTP2ConformanceTests {
         var configuration = ServerConfiguration()
         configuration.maxConcurrentStreams = 4
         let harness = Harness(configuration: configuration)
-        var ids: [Int32] = []
-        for index in 0..<12 {
-            let id = harness.request("GET", "/item/\(index)")
-            try harness.run { $0.responses[id]?.closed == true }
-            ids.append(id)
-        }
+        let ids = try (0..<12).map { try harness.answeredRequest("GET", "/item/\($0)") }
 
         harness.inject(RawFrame.data(streamID: ids[0], payload: [1], endStream: true))
-        let next = harness.request("GET", "/after")
-        try harness.run { $0.responses[next]?.closed == true }
-        #expect(harness.response(next)?.status == "200", "DATA on a forgotten stream is ignored")
+        #expect(try harness.answer("GET", "/after").status == "200", "DATA on a forgotten stream is ignored")
         #expect(harness.goAwayCodes.isEmpty)
 
-        harness.inject(RawFrame.headers(streamID: ids[1], endStream: true))
-        try harness.run { _ in harness.connection.closedWithFlush != nil }
-        #expect(harness.goAwayCodes == [NGHTTP2_PROTOCOL_ERROR.rawValue])
+        let codes = try harness.goAwayCodes(afterInjecting: RawFrame.headers(streamID: ids[1], endStream: true))
+        #expect(codes == [NGHTTP2_PROTOCOL_ERROR.rawValue])
     }
 
     /// Trailers (a second HEADERS on an open stream, lower than the newest) are not mistaken for a reused id.
     @Test func trailersOnAnOlderOpenStreamAreAccepted() throws {
         let harness = Harness()
         let first = harness.request("POST", "/echo", endStream: false)
-        let second = harness.request("GET", "/hello")
-        try harness.run { $0.responses[second]?.closed == true }
+        try harness.answeredRequest("GET", "/hello")
 
         harness.inject(RawFrame.headers(streamID: first, endStream: true, block: RawFrame.trailerBlock))
         // The client's own side of the stream stays open (it never sent END_STREAM itself): wait for the answer.
         try harness.run { $0.responses[first]?.status != nil }
         #expect(harness.response(first)?.status == "200")
         #expect(harness.goAwayCodes.isEmpty)
-    }
-}
-
-extension Harness {
-    /// Feeds bytes to the engine as if they came from the client after everything it sent so far.
-    func inject(_ bytes: [UInt8]) {
-        self.queue.sync {
-            let pending = self.client.takeOutput()
-            (pending + bytes).withUnsafeBytes { self.engine.receive($0) }
-        }
-    }
-
-    var goAwayCodes: [UInt32] {
-        self.queue.sync { self.client.goAways.map(\.errorCode) }
     }
 }
 

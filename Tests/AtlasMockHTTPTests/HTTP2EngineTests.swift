@@ -14,10 +14,8 @@ import Testing
 struct HTTP2EngineTests {
     @Test func singleGetIsAnsweredWithHandlerFieldsLowercasedDateAndLength() throws {
         let harness = Harness()
-        let id = harness.request("GET", "/hello?x=1")
-        try harness.run { $0.responses[id]?.closed == true }
+        let response = try harness.answer("GET", "/hello?x=1")
 
-        let response = try #require(harness.response(id))
         #expect(response.status == "200")
         #expect(response.text == "GET /hello?x=1 body=0")
         #expect(response.field("x-echo-method") == "GET")
@@ -45,7 +43,7 @@ struct HTTP2EngineTests {
         configuration.maxConcurrentStreams = 7
         configuration.maxHeaderBytes = 4096
         let harness = Harness(configuration: configuration)
-        try harness.run { !$0.serverSettings.isEmpty }
+        try harness.runUntilServerSettings()
         let settings = harness.queue.sync { harness.client.serverSettings }
         #expect(settings[NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS.rawValue] == 7)
         #expect(settings[NGHTTP2_SETTINGS_MAX_HEADER_LIST_SIZE.rawValue] == 4096)
@@ -69,9 +67,7 @@ struct HTTP2EngineTests {
     @Test func postBodyLargerThanTheDefaultWindowArrivesWhole() throws {
         let harness = Harness()
         let body = (0..<200_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
-        let id = harness.request("POST", "/echo", body: body)
-        try harness.run { $0.responses[id]?.closed == true }
-        let response = try #require(harness.response(id))
+        let response = try harness.answer("POST", "/echo", body: body)
         #expect(response.status == "200")
         #expect(response.body == body)
         #expect(harness.recorder.requests.first?.body == body)
@@ -82,18 +78,14 @@ struct HTTP2EngineTests {
         configuration.maxBodyBytes = 1000
         let harness = Harness(configuration: configuration)
         // More than one stream window (64 KiB here), so the client is still sending when the 413 goes out.
-        let id = harness.request("POST", "/echo", body: Array(repeating: 7, count: 200_000))
-        try harness.run { $0.responses[id]?.closed == true }
-        let response = try #require(harness.response(id))
+        let response = try harness.answer("POST", "/echo", body: Array(repeating: 7, count: 200_000))
         #expect(response.status == "413")
         #expect(response.field("content-type") == "text/plain; charset=utf-8")
         #expect(response.text == "request body too large")
         #expect(response.resets == [NGHTTP2_NO_ERROR.rawValue], "RFC 9113 §8.1: stop sending, without error")
         #expect(harness.recorder.requests.isEmpty)
 
-        let next = harness.request("POST", "/echo", body: Array(repeating: 1, count: 1000))
-        try harness.run { $0.responses[next]?.closed == true }
-        #expect(harness.response(next)?.status == "200")
+        #expect(try harness.answer("POST", "/echo", body: Array(repeating: 1, count: 1000)).status == "200")
         #expect(
             harness.logLines == [
                 "192.0.2.7:40000 HTTP/2 POST /echo 413 22", "192.0.2.7:40000 HTTP/2 POST /echo 200 1000",
@@ -105,8 +97,7 @@ struct HTTP2EngineTests {
         configuration.maxBodyBytes = 1000
         let harness = Harness(configuration: configuration)
         // Headers only: the body never comes, the answer must not wait for it.
-        let id = harness.request("PUT", "/echo", fields: [("content-length", "5000")], endStream: false)
-        try harness.run { $0.responses[id]?.closed == true }
+        let id = try harness.answeredRequest("PUT", "/echo", fields: [("content-length", "5000")], endStream: false)
         #expect(harness.response(id)?.status == "413")
         #expect(harness.response(id)?.resets == [NGHTTP2_NO_ERROR.rawValue])
         #expect(harness.recorder.requests.isEmpty)
@@ -121,22 +112,17 @@ struct HTTP2EngineTests {
         configuration.maxHeaderCount = 10
         configuration.maxHeaderBytes = 1024
         let harness = Harness(configuration: configuration)
-        let id = harness.request("GET", "/hello", fields: fields)
-        try harness.run { $0.responses[id]?.closed == true }
+        let id = try harness.answeredRequest("GET", "/hello", fields: fields)
         #expect(harness.response(id)?.status == "431")
         #expect(harness.response(id)?.text == message)
         #expect(harness.recorder.requests.isEmpty)
 
-        let next = harness.request("GET", "/after")
-        try harness.run { $0.responses[next]?.closed == true }
-        #expect(harness.response(next)?.status == "200")
+        #expect(try harness.answer("GET", "/after").status == "200")
     }
 
     @Test func headIsAnsweredWithTheLengthButNoBody() throws {
         let harness = Harness()
-        let id = harness.request("HEAD", "/hello")
-        try harness.run { $0.responses[id]?.closed == true }
-        let response = try #require(harness.response(id))
+        let response = try harness.answer("HEAD", "/hello")
         #expect(response.status == "200")
         #expect(response.field("content-length") == "18")
         #expect(response.body.isEmpty)
@@ -146,9 +132,7 @@ struct HTTP2EngineTests {
 
     @Test func noContentHasNeitherBodyNorLength() throws {
         let harness = Harness()
-        let id = harness.request("DELETE", "/no-content")
-        try harness.run { $0.responses[id]?.closed == true }
-        let response = try #require(harness.response(id))
+        let response = try harness.answer("DELETE", "/no-content")
         #expect(response.status == "204")
         #expect(response.field("content-length") == nil)
         #expect(response.dataFrames == 0)
@@ -156,16 +140,12 @@ struct HTTP2EngineTests {
 
     @Test func throwingHandlerIsAnsweredWithItsFailureResponse() throws {
         let harness = Harness()
-        let id = harness.request("GET", "/throw")
-        try harness.run { $0.responses[id]?.closed == true }
-        let response = try #require(harness.response(id))
+        let response = try harness.answer("GET", "/throw")
         #expect(response.status == "500")
         #expect(response.field("content-type") == "application/json")
         #expect(response.text == #"{"error":"UNEXPECTED_ERROR"}"#)
 
-        let next = harness.request("GET", "/after")
-        try harness.run { $0.responses[next]?.closed == true }
-        #expect(harness.response(next)?.status == "200")
+        #expect(try harness.answer("GET", "/after").status == "200")
     }
 
     @Test func dropConnectionClosesAtOnceWithoutAResponse() throws {
@@ -200,8 +180,7 @@ struct HTTP2EngineTests {
 
     @Test func streamResetByTheClientIsForgottenAndItsLateReplyDropped() throws {
         let harness = Harness()
-        let id = harness.request("GET", "/park")
-        try harness.run { _ in harness.recorder.parkedCount == 1 }
+        let id = try harness.parkedRequest()
         harness.queue.sync {
             #expect(nghttp2_submit_rst_stream(harness.client.session, 0, id, NGHTTP2_CANCEL.rawValue) == 0)
         }
@@ -209,21 +188,18 @@ struct HTTP2EngineTests {
         #expect(harness.queue.sync { harness.engine.isIdle })
 
         harness.recorder.releaseParked()
-        let next = harness.request("GET", "/after")
-        try harness.run { $0.responses[next]?.closed == true }
+        try harness.answeredRequest("GET", "/after")
         #expect(harness.response(id)?.status == nil)
         #expect(harness.logLines == ["192.0.2.7:40000 HTTP/2 GET /after 200 17"])
     }
 
     @Test func malformedFrameIsAnsweredWithGoAwayThenTheConnectionCloses() throws {
         let harness = Harness()
-        try harness.run { !$0.serverSettings.isEmpty }
+        try harness.runUntilServerSettings()
         // A SETTINGS frame whose length is not a multiple of 6: a connection error of type FRAME_SIZE_ERROR.
-        let frame: [UInt8] = [0, 0, 5, 0x4, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0]
-        harness.queue.sync { frame.withUnsafeBytes { harness.engine.receive($0) } }
-        try harness.run { _ in harness.connection.closedWithFlush != nil }
+        let codes = try harness.goAwayCodes(afterInjecting: [0, 0, 5, 0x4, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0])
         #expect(harness.connection.closedWithFlush == true)
-        #expect(harness.queue.sync { harness.client.goAways.map(\.errorCode) } == [NGHTTP2_FRAME_SIZE_ERROR.rawValue])
+        #expect(codes == [NGHTTP2_FRAME_SIZE_ERROR.rawValue])
     }
 
     @Test func somethingOtherThanTheClientPrefaceClosesAtOnce() {
@@ -237,7 +213,7 @@ struct HTTP2EngineTests {
 
     @Test func endOfInputClosesTheConnection() throws {
         let harness = Harness()
-        try harness.run { !$0.serverSettings.isEmpty }
+        try harness.runUntilServerSettings()
         harness.queue.sync { harness.engine.inputClosed() }
         #expect(harness.connection.closedWithFlush == true)
     }
@@ -256,9 +232,7 @@ struct HTTP2EngineTests {
         var configuration = ServerConfiguration()
         configuration.maxPendingOutputBytes = 16 * 1024
         let harness = Harness(configuration: configuration)
-        let id = harness.request("GET", "/large")
-        try harness.run { $0.responses[id]?.closed == true }
-        let response = try #require(harness.response(id))
+        let response = try harness.answer("GET", "/large")
         #expect(response.body == TestHandler.largeBody)
         #expect(harness.connection.largestPending <= 16 * 1024 + 16_384 + 9, "at most one frame beyond the limit")
         #expect(harness.connection.pauseHistory.contains(true))
@@ -359,6 +333,55 @@ final class Harness {
                 method: method, path: path, fields: [("user-agent", "engine-tests")] + fields, body: body,
                 endStream: endStream)
         }
+    }
+
+    /// Sends a request and runs until its response is complete: the stream's id.
+    @discardableResult
+    func answeredRequest(
+        _ method: String, _ path: String, fields: [(String, String)] = [], body: [UInt8]? = nil,
+        endStream: Bool = true
+    ) throws -> Int32 {
+        let id = self.request(method, path, fields: fields, body: body, endStream: endStream)
+        try self.run { $0.responses[id]?.closed == true }
+        return id
+    }
+
+    /// Sends a request and runs until its response is complete: the response.
+    func answer(_ method: String, _ path: String, fields: [(String, String)] = [], body: [UInt8]? = nil) throws
+        -> H2Client.Response
+    {
+        try #require(self.response(try self.answeredRequest(method, path, fields: fields, body: body)))
+    }
+
+    /// Sends a request the handler holds (`/park`) and runs until it holds it: the stream's id.
+    func parkedRequest() throws -> Int32 {
+        let id = self.request("GET", "/park")
+        try self.run { _ in self.recorder.parkedCount == 1 }
+        return id
+    }
+
+    /// Runs until the server's SETTINGS (its first frame) reached the client.
+    func runUntilServerSettings() throws {
+        try self.run { !$0.serverSettings.isEmpty }
+    }
+
+    /// Feeds bytes to the engine as if they came from the client after everything it sent so far.
+    func inject(_ bytes: [UInt8]) {
+        self.queue.sync {
+            let pending = self.client.takeOutput()
+            (pending + bytes).withUnsafeBytes { self.engine.receive($0) }
+        }
+    }
+
+    /// Feeds `frame` to the engine and runs until the connection closes: the GOAWAY codes the client received.
+    func goAwayCodes(afterInjecting frame: [UInt8]) throws -> [UInt32] {
+        self.inject(frame)
+        try self.run { _ in self.connection.closedWithFlush != nil }
+        return self.goAwayCodes
+    }
+
+    var goAwayCodes: [UInt32] {
+        self.queue.sync { self.client.goAways.map(\.errorCode) }
     }
 
     /// Shuttles bytes both ways (and lets replies and deferred flushes run) until `done` holds.

@@ -236,6 +236,19 @@ struct TLSTests {
         try #require(result.status == 0, "openssl \(arguments): \(result.stderr)")
     }
 
+    /// Makes the key `<name>.key` and the certificate `<name>.pem` for `subject`, signed by `<issuer>.pem` and
+    /// `<issuer>.key` with the X.509v3 `extensions`, all in `directory`.
+    private func issue(
+        _ name: String, subject: String, issuer: String, extensions: String, in directory: String
+    ) async throws {
+        try await self.openssl(["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "\(directory)/\(name).key",
+                                "-out", "\(directory)/\(name).csr", "-subj", subject])
+        try extensions.write(toFile: "\(directory)/\(name).ext", atomically: true, encoding: .utf8)
+        try await self.openssl(["x509", "-req", "-in", "\(directory)/\(name).csr", "-CA", "\(directory)/\(issuer).pem",
+                                "-CAkey", "\(directory)/\(issuer).key", "-CAcreateserial", "-days", "2",
+                                "-extfile", "\(directory)/\(name).ext", "-out", "\(directory)/\(name).pem"])
+    }
+
     @Test func aCertificateChainAndKeyFromFilesAreServed() async throws {
         let directory = try Paths.temporaryDirectory().path
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -244,20 +257,12 @@ struct TLSTests {
         try await self.openssl(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "\(directory)/ca.key",
                                      "-out", "\(directory)/ca.pem", "-subj", "/CN=Test Root", "-days", "2",
                                      "-addext", "basicConstraints=critical,CA:TRUE"])
-        try await self.openssl(["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "\(directory)/int.key",
-                                     "-out", "\(directory)/int.csr", "-subj", "/CN=Test Intermediate"])
-        try "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign\n"
-            .write(toFile: "\(directory)/int.ext", atomically: true, encoding: .utf8)
-        try await self.openssl(["x509", "-req", "-in", "\(directory)/int.csr", "-CA", "\(directory)/ca.pem",
-                                     "-CAkey", "\(directory)/ca.key", "-CAcreateserial", "-days", "2",
-                                     "-extfile", "\(directory)/int.ext", "-out", "\(directory)/int.pem"])
-        try await self.openssl(["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "\(directory)/server.key",
-                                     "-out", "\(directory)/server.csr", "-subj", "/CN=localhost"])
-        try "subjectAltName=DNS:localhost,IP:127.0.0.1\n"
-            .write(toFile: "\(directory)/server.ext", atomically: true, encoding: .utf8)
-        try await self.openssl(["x509", "-req", "-in", "\(directory)/server.csr", "-CA", "\(directory)/int.pem",
-                                     "-CAkey", "\(directory)/int.key", "-CAcreateserial", "-days", "2",
-                                     "-extfile", "\(directory)/server.ext", "-out", "\(directory)/server.pem"])
+        try await self.issue(
+            "int", subject: "/CN=Test Intermediate", issuer: "ca",
+            extensions: "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign\n", in: directory)
+        try await self.issue(
+            "server", subject: "/CN=localhost", issuer: "int",
+            extensions: "subjectAltName=DNS:localhost,IP:127.0.0.1\n", in: directory)
         let chain = try String(contentsOfFile: "\(directory)/server.pem", encoding: .utf8)
             + String(contentsOfFile: "\(directory)/int.pem", encoding: .utf8)
         try chain.write(toFile: "\(directory)/chain.pem", atomically: true, encoding: .utf8)

@@ -2,6 +2,7 @@ import AtlasMockTestSupport
 import Dispatch
 import Foundation
 import HTTPTypes
+import Testing
 
 @testable import AtlasMockHTTP
 
@@ -57,6 +58,43 @@ func withServer<Result>(
     _ body: (HTTPServer, BoundAddress) async throws -> Result
 ) async throws -> Result {
     try await withHTTPServer(RoutingTestHandler(), host: host, configure: configure, body)
+}
+
+/// A `withServer` server and one raw client connected to it, for tests that talk over a single connection.
+func withClient<Result>(
+    host: String = "127.0.0.1", configure: (inout ServerConfiguration) -> Void = { _ in },
+    _ body: (RawHTTPClient, HTTPServer) async throws -> Result
+) async throws -> Result {
+    try await withServer(host: host, configure: configure) { server, address in
+        try await body(try RawHTTPClient(address), server)
+    }
+}
+
+/// Reads the answer to a request the server refuses: exactly `status` with `message` as its plain-text body and
+/// `Connection: close`, then the close itself (after a framing error the connection cannot be trusted).
+func expectRefusalThenClose(
+    _ client: RawHTTPClient, status: Int, message: String, _ comment: Comment? = nil,
+    sourceLocation: SourceLocation = #_sourceLocation
+) throws {
+    let response = try client.readResponse()
+    #expect(response.status == status, comment, sourceLocation: sourceLocation)
+    #expect(response.text == message, comment, sourceLocation: sourceLocation)
+    #expect(response.header("Connection") == "close", comment, sourceLocation: sourceLocation)
+    #expect(response.header("Content-Type") == "text/plain; charset=utf-8", comment, sourceLocation: sourceLocation)
+    #expect(response.header("Content-Length") == "\(message.utf8.count)", comment, sourceLocation: sourceLocation)
+    #expect(try client.readsEOF(), comment, sourceLocation: sourceLocation)
+}
+
+/// Sends `request` on a connection of its own and half-closes it at once: the whole answer must still come, and
+/// then the server's close.
+func expectAnswerAfterHalfClose(
+    _ address: BoundAddress, _ request: String, text: String, sourceLocation: SourceLocation = #_sourceLocation
+) throws {
+    let client = try RawHTTPClient(address)
+    try client.send(request)
+    client.shutdownWrite()
+    #expect(try client.readResponse().text == text, sourceLocation: sourceLocation)
+    #expect(try client.readsEOF(), sourceLocation: sourceLocation)
 }
 
 /// Both loopback families: every live test runs on each.

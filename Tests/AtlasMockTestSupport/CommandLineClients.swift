@@ -136,16 +136,22 @@ package enum Client {
         return response
     }
 
-    /// `curl --user mdb_sa_id_mock:mdb_sa_sk_mock --data grant_type=client_credentials $URL/api/oauth/token`'s
-    /// access token.
-    package static func serviceAccountToken(_ url: String, protocolChoice: HTTPProtocol = .http1) async throws -> String
-    {
-        let response = try await self.curl([
-            protocolChoice.curlFlag, "--user", "\(Atlas.serviceAccount.user):\(Atlas.serviceAccount.password)",
-            "--data",
-            "grant_type=client_credentials",
+    /// `curl --user <credentials> --data grant_type=client_credentials $URL/api/oauth/token`: the token endpoint's
+    /// answer, for the default service account unless other `credentials` (`id:secret`) are given.
+    package static func tokenResponse(
+        _ url: String, credentials: String = "\(Atlas.serviceAccount.user):\(Atlas.serviceAccount.password)",
+        protocolChoice: HTTPProtocol = .http1
+    ) async throws -> ClientResponse {
+        try await self.curl([
+            protocolChoice.curlFlag, "--user", credentials, "--data", "grant_type=client_credentials",
             url + "/api/oauth/token",
         ])
+    }
+
+    /// The default service account's access token (see `tokenResponse`).
+    package static func serviceAccountToken(_ url: String, protocolChoice: HTTPProtocol = .http1) async throws -> String
+    {
+        let response = try await self.tokenResponse(url, protocolChoice: protocolChoice)
         guard response.status == 200, let token = try response.json()["access_token"] as? String else {
             throw TestSupportError("no access token: \(response)")
         }

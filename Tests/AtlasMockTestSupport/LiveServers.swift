@@ -81,3 +81,41 @@ package func withAtlasMock<Result>(
     defer { server.stop() }
     return try await body(server)
 }
+
+// Requests a test wants in flight at a known moment (a SIGTERM test): the server holds them with a fault rule that
+// the requests use up, so "every one has arrived" is read off the server instead of guessed with a sleep.
+extension AtlasMockProcess {
+    private static let heldRuleId = "held-by-test"
+
+    /// Makes the server hold the next `count` authenticated Atlas requests to paths matching `path` (a fault-rule
+    /// glob) for `delayMs` before answering them.
+    package func holdRequests(matching path: String, count: Int, delayMs: Int) throws {
+        let rule = #"{"id":"\#(Self.heldRuleId)","path":"\#(path)","delayMs":\#(delayMs),"times":\#(count)}"#
+        let added = try RawHTTPClient.send(port: self.port, "POST", "/__admin/faults", body: rule)
+        guard added.status == 201 else { throw TestSupportError("the fault rule was refused: \(added)") }
+    }
+
+    /// Waits until all the requests `holdRequests` asked for have reached the server (their rule is used up, so
+    /// each one's answer is now scheduled `delayMs` after its arrival); throws after `timeout` seconds.
+    package func waitUntilHeld(timeout: Double = 30) async throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while true {
+            let rules = try RawHTTPClient.send(port: self.port, "GET", "/__admin/faults").json()["faults"]
+            guard let rules = rules as? [[String: Any]] else { throw TestSupportError("no fault list: \(rules ?? "")") }
+            if !rules.contains(where: { $0["id"] as? String == Self.heldRuleId }) { return }
+            guard Date() < deadline else { throw TestSupportError("the held requests did not arrive in \(timeout) s") }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
+    /// Waits until the server has written `text` to its standard error; throws after `timeout` seconds.
+    package func waitForLog(_ text: String, timeout: Double = 30) async throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while !self.child.stderr.text.contains(text) {
+            guard Date() < deadline else {
+                throw TestSupportError("no \(text.debugDescription) in \(timeout) s; stderr: \(self.child.stderr.text)")
+            }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+    }
+}

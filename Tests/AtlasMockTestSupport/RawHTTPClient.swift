@@ -150,6 +150,12 @@ package final class RawHTTPClient {
         return response
     }
 
+    /// Sends `request` and reads the response to it (`head: true` as for `readResponse`).
+    package func roundTrip(_ request: String, head: Bool = false) throws -> RawResponse {
+        try self.send(request)
+        return try self.readResponse(head: head)
+    }
+
     /// True when the server closed the connection (EOF or reset) with nothing more to read.
     package func readsEOF() throws -> Bool {
         if !self.buffered.isEmpty { return false }
@@ -180,10 +186,21 @@ extension RawHTTPClient {
         return try self.exchange(port: port, Array((request + "\r\n" + body).utf8))
     }
 
+    /// `POST /api/oauth/<endpoint>` (`token`, `revoke`) with the default service account's Basic credentials and
+    /// the form `body`.
+    package static func oauth(port: Int, _ endpoint: String, body: String) throws -> RawResponse {
+        let basic = Data("\(Atlas.serviceAccount.user):\(Atlas.serviceAccount.password)".utf8).base64EncodedString()
+        return try self.send(
+            port: port, "POST", "/api/oauth/\(endpoint)",
+            headers: [("Authorization", "Basic \(basic)"), ("Content-Type", "application/x-www-form-urlencoded")],
+            body: body)
+    }
+
     /// Sends `bytes` on a fresh connection to `127.0.0.1:port`, reads to EOF and parses the one response; its body
-    /// is `Content-Length` bytes, or all that follows the head without one.
+    /// is `Content-Length` bytes, or all that follows the head without one. The receive timeout only catches a
+    /// hang: with a hundred clients at once on a loaded machine (the stress tests), an answer may take seconds.
     package static func exchange(port: Int, _ bytes: [UInt8]) throws -> RawResponse {
-        let client = try RawHTTPClient(port: port, receiveTimeout: 10)
+        let client = try RawHTTPClient(port: port, receiveTimeout: 30)
         try client.send(bytes)
         let received = try client.readToEOF()
         guard let end = received.firstRange(of: Array("\r\n\r\n".utf8)),

@@ -44,11 +44,7 @@ struct AuthAbuseTests {
     }
 
     func token(_ port: Int) throws -> String {
-        let basic = Data("mdb_sa_id_mock:mdb_sa_sk_mock".utf8).base64EncodedString()
-        let response = try RawHTTPClient.send(
-            port: port, "POST", "/api/oauth/token",
-            headers: [("Authorization", "Basic \(basic)"), ("Content-Type", "application/x-www-form-urlencoded")],
-            body: "grant_type=client_credentials")
+        let response = try RawHTTPClient.oauth(port: port, "token", body: "grant_type=client_credentials")
         #expect(response.status == 200)
         return try #require(response.json()["access_token"] as? String)
     }
@@ -132,11 +128,7 @@ struct AuthAbuseTests {
     @Test func revokedTokenIsRefused() throws {
         try self.withLiveServer { _, port in
             let token = try self.token(port)
-            let basic = Data("mdb_sa_id_mock:mdb_sa_sk_mock".utf8).base64EncodedString()
-            let revoked = try RawHTTPClient.send(
-                port: port, "POST", "/api/oauth/revoke",
-                headers: [("Authorization", "Basic \(basic)"), ("Content-Type", "application/x-www-form-urlencoded")],
-                body: "token=\(token)")
+            let revoked = try RawHTTPClient.oauth(port: port, "revoke", body: "token=\(token)")
             #expect(revoked.status == 200)
             try self.expectChallenge(try self.bearer(port, token))
         }

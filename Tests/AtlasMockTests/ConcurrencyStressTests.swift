@@ -66,7 +66,6 @@ struct ConcurrencyStressTests {
                 var errors: [String] = []
             }
             let outcome = Mutex(Outcome())
-            let basic = Data("mdb_sa_id_mock:mdb_sa_sk_mock".utf8).base64EncodedString()
             // 40 restores into distinct targets, 40 lists, 20 tokens, 10 fixture loads: 110 clients at once.
             Self.parallel(110) { index in
                 do {
@@ -83,10 +82,7 @@ struct ConcurrencyStressTests {
                         let response = try Self.digest(port, "GET", restores, user: "mockpublic", password: "mock-private-key-0000")
                         outcome.withLock { $0.statuses["list", default: []].append(response.status) }
                     case 80..<100:
-                        let response = try RawHTTPClient.send(
-                            port: port, "POST", "/api/oauth/token",
-                            headers: [("Authorization", "Basic \(basic)"), ("Content-Type", "application/x-www-form-urlencoded")],
-                            body: "grant_type=client_credentials")
+                        let response = try RawHTTPClient.oauth(port: port, "token", body: "grant_type=client_credentials")
                         let token = response.json()["access_token"] as? String
                         outcome.withLock {
                             $0.statuses["token", default: []].append(response.status)
@@ -164,15 +160,17 @@ struct ConcurrencyStressTests {
     // MARK: SIGTERM
 
     /// The built binary under load: requests in flight when SIGTERM arrives get their whole response, connections
-    /// after it are refused, and the process exits 0 within the drain time.
+    /// after it are refused, and the process exits 0 once they are answered, long before the drain timeout.
     @Test func sigtermDrainsInFlightRequestsAndExitsZero() async throws {
-        let server = try await AtlasMockProcess(["--auth", "off", "--drain-timeout", "5", "--log-level", "warning"])
+        let drainTimeout = 30.0
+        let server = try await AtlasMockProcess([
+            "--auth", "off", "--drain-timeout", "\(Int(drainTimeout))", "--log-level", "warning",
+        ])
         defer { server.stop() }
         let port = server.port
         let process = server.child.process
-        // Every Atlas request takes 1.5 s, so 30 are in flight when the signal lands.
-        let slow = #"{"faults": [{"id": "slow", "path": "/api/atlas/v2/**", "delayMs": 1500}]}"#
-        #expect(try RawHTTPClient.send(port: port, "POST", "/__admin/fixtures", body: slow).status == 200)
+        // The next 30 Atlas requests are each held 2 s, so all 30 are in flight when the signal lands.
+        try server.holdRequests(matching: "/api/atlas/v2/**", count: 30, delayMs: 2000)
         let path = Atlas.restores("Cluster0")
         let results = Mutex<[Int]>([])
         for _ in 0..<30 {
@@ -183,13 +181,11 @@ struct ConcurrencyStressTests {
                 results.withLock { $0.append(status) }
             }.start()
         }
-        // Give the 30 requests time to reach the server (they then wait out their delay there).
-        try await Task.sleep(for: .milliseconds(500))
+        try await server.waitUntilHeld()
         let signalled = Date()
         kill(server.child.pid, SIGTERM)
-        try await Task.sleep(for: .milliseconds(200))
-        // After the signal the listener is gone: new connections are refused.
-        #expect(throws: (any Error).self) { try RawHTTPClient.send(port: port, "GET", path) }
+        // The listener closes once the signal is handled: from then on, new connections are refused.
+        #expect(await Self.connectionsAreRefused(port: port), "the listener stayed open after SIGTERM")
         // Each client thread reports once (its receive timeout bounds the wait).
         while results.withLock({ $0.count }) < 30 { try await Task.sleep(for: .milliseconds(10)) }
         try #require(await server.child.waitForExit(timeout: 20) != nil, "atlas-mock did not exit after SIGTERM")
@@ -198,6 +194,17 @@ struct ConcurrencyStressTests {
         #expect(results.withLock { $0 } == Array(repeating: 200, count: 30))
         #expect(process.terminationReason == .exit)
         #expect(process.terminationStatus == 0)
-        #expect(elapsed < 5)
+        #expect(elapsed < drainTimeout, "the exit waited for the drain timeout, not for the last answer")
+    }
+
+    /// True once connecting to `port` is refused, polled for up to `timeout` seconds; a connection that still gets
+    /// through is closed at once, with nothing sent.
+    static func connectionsAreRefused(port: Int, timeout: Double = 10) async -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            guard (try? RawHTTPClient(port: port)) != nil else { return true }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        return false
     }
 }

@@ -5,6 +5,20 @@ import Testing
 /// The `/__admin/` routes through the live server with curl, as an integration suite would drive them.
 @Suite("Admin routes over the wire", .timeLimit(.minutes(1)))
 struct AdminRoutesTests {
+    /// The record kinds the admin API counts when it loads data, in the order its answers list them.
+    private static let recordKinds = [
+        "apiKeys", "clusters", "faults", "organizations", "projects", "serviceAccounts", "tenantRestoreJobs",
+        "tenantSnapshots",
+    ]
+
+    /// The body of an admin answer counting what it loaded, `{"<verb>":{"apiKeys":0,…}}` and a newline: every kind
+    /// in key order, 0 unless `counts` says otherwise.
+    private static func countsBody(_ verb: String, _ counts: [String: Int] = [:]) -> String {
+        precondition(Set(counts.keys).isSubset(of: Self.recordKinds), "unknown kinds in \(counts)")
+        let fields = Self.recordKinds.map { #""\#($0)":\#(counts[$0] ?? 0)"# }.joined(separator: ",")
+        return #"{"\#(verb)":{\#(fields)}}"# + "\n"
+    }
+
     @Test func healthAnswersOk() async throws {
         try await withAtlasMock { server in
             let health = try await admin("GET", server.url + "/__admin/health")
@@ -30,20 +44,19 @@ struct AdminRoutesTests {
             #expect(created.status == 200, "\(created)")
             let id = try #require(try created.json()["id"] as? String)
             let job = server.url + Atlas.restores("Cluster0") + "/" + id
-            let before = try await Client.curl(.http1, "GET", job, Atlas.readOnlyKey + ["--header", Atlas.tenantAccept])
+            let before = try await tenantGet(job)
             #expect(before.status == 200, "\(before)")
 
             let reset = try await admin("POST", server.url + "/__admin/reset")
             #expect(reset.status == 200, "\(reset)")
             #expect(reset.body == "{\"status\":\"reset\"}\n")
 
-            let after = try await Client.curl(.http1, "GET", job, Atlas.readOnlyKey + ["--header", Atlas.tenantAccept])
+            let after = try await tenantGet(job)
             expectAtlasError(
                 after, status: 404,
                 body: #"{"detail":"No M2/M5 restore with ID \#(id) exists for cluster Cluster0.","error":404,"errorCode":"TENANT_RESTORE_NOT_FOUND","parameters":["\#(id)","Cluster0"],"reason":"Not Found"}"#,
                 deprecated: true)
-            let list = try await Client.curl(
-                .http1, "GET", server.url + Atlas.restores("Cluster0"), Atlas.readOnlyKey + ["--header", Atlas.tenantAccept])
+            let list = try await tenantGet(server.url + Atlas.restores("Cluster0"))
             #expect(try list.json()["totalCount"] as? Int == 6)
         }
     }
@@ -55,12 +68,8 @@ struct AdminRoutesTests {
                 #"{"clusters":[{"projectId":"\#(Atlas.projectId)","name":"Extra0","tier":"M5"}]}"#)
             #expect(added.status == 200, "\(added)")
             #expect(added.header("Content-Type") == "application/json")
-            #expect(
-                added.body
-                    == #"{"added":{"apiKeys":0,"clusters":1,"faults":0,"organizations":0,"projects":0,"serviceAccounts":0,"tenantRestoreJobs":0,"tenantSnapshots":0}}"#
-                    + "\n")
-            let list = try await Client.curl(
-                .http1, "GET", server.url + Atlas.restores("Extra0"), Atlas.readOnlyKey + ["--header", Atlas.tenantAccept])
+            #expect(added.body == Self.countsBody("added", ["clusters": 1]))
+            let list = try await tenantGet(server.url + Atlas.restores("Extra0"))
             #expect(list.status == 200, "\(list)")
             #expect(try list.json()["totalCount"] as? Int == 0)
 
@@ -76,8 +85,7 @@ struct AdminRoutesTests {
             #expect(errors.first?.hasPrefix(#"POST /__admin/fixtures: $.clusters[0].tier: "M9" is not a tier"#) == true)
             #expect(errors.last == #"POST /__admin/fixtures: $.clusters[1].projectId: project "aaaaaaaaaaaaaaaaaaaaaaaa" does not exist"#)
             // Nothing was applied: Extra1 does not exist.
-            let missing = try await Client.curl(
-                .http1, "GET", server.url + Atlas.restores("Extra1"), Atlas.readOnlyKey + ["--header", Atlas.tenantAccept])
+            let missing = try await tenantGet(server.url + Atlas.restores("Extra1"))
             #expect(missing.status == 404, "\(missing)")
         }
     }
@@ -91,25 +99,21 @@ struct AdminRoutesTests {
             #expect((state["tenantRestoreJobs"] as? [Any])?.count == 8)
 
             let emptied = try await admin("PUT", server.url + "/__admin/state", "{}")
-            #expect(
-                emptied.body
-                    == #"{"loaded":{"apiKeys":0,"clusters":0,"faults":0,"organizations":0,"projects":0,"serviceAccounts":0,"tenantRestoreJobs":0,"tenantSnapshots":0}}"#
-                    + "\n")
+            #expect(emptied.body == Self.countsBody("loaded"))
             // With no API keys left, the read-only key is refused like any unknown key.
-            let refused = try await Client.curl(
-                .http1, "GET", server.url + Atlas.restores("Cluster0"), Atlas.readOnlyKey + ["--header", Atlas.tenantAccept])
+            let refused = try await tenantGet(server.url + Atlas.restores("Cluster0"))
             #expect(refused.status == 401, "\(refused)")
 
             let loaded = try await admin("PUT", server.url + "/__admin/state", dump.body)
             #expect(loaded.status == 200, "\(loaded)")
-            #expect(
-                loaded.body
-                    == #"{"loaded":{"apiKeys":4,"clusters":8,"faults":1,"organizations":2,"projects":2,"serviceAccounts":2,"tenantRestoreJobs":8,"tenantSnapshots":14}}"#
-                    + "\n")
+            let defaultCounts = [
+                "apiKeys": 4, "clusters": 8, "faults": 1, "organizations": 2, "projects": 2, "serviceAccounts": 2,
+                "tenantRestoreJobs": 8, "tenantSnapshots": 14,
+            ]
+            #expect(loaded.body == Self.countsBody("loaded", defaultCounts))
             let again = try await admin("GET", server.url + "/__admin/state")
             #expect(again.body == dump.body)
-            let served = try await Client.curl(
-                .http1, "GET", server.url + Atlas.restores("Cluster0"), Atlas.readOnlyKey + ["--header", Atlas.tenantAccept])
+            let served = try await tenantGet(server.url + Atlas.restores("Cluster0"))
             #expect(served.status == 200, "\(served)")
 
             let invalid = try await admin("PUT", server.url + "/__admin/state", #"{"clusters":[{"name":"X"}]}"#)
@@ -120,14 +124,11 @@ struct AdminRoutesTests {
     @Test func journalRedactsCredentialsAndFilters() async throws {
         try await withAtlasMock { server in
             let token = try await Client.serviceAccountToken(server.url)
-            _ = try await Client.curl(
-                .http1, "GET", server.url + Atlas.restores("Cluster0") + "?pretty=true",
-                Atlas.readOnlyKey + ["--header", Atlas.tenantAccept])
+            _ = try await tenantGet(server.url + Atlas.restores("Cluster0") + "?pretty=true")
             _ = try await Client.curl(
                 .http1, "GET", server.url + Atlas.restores("Cluster1"),
                 ["--header", "Authorization: Bearer \(token)", "--header", Atlas.tenantAccept])
-            _ = try await Client.curl(
-                .http1, "GET", server.url + Atlas.restores("Nope"), Atlas.readOnlyKey + ["--header", Atlas.tenantAccept])
+            _ = try await tenantGet(server.url + Atlas.restores("Nope"))
 
             let all = try await admin("GET", server.url + "/__admin/requests")
             #expect(all.status == 200, "\(all)")

@@ -58,6 +58,66 @@ struct BackupOperationsTests {
                 (value as? String)?.wholeMatch(of: #/[a-f0-9]{24}/#) != nil
             }
             let unknownId = "000000000000000000000000"
+            /// The cluster an item belongs to: `clusterName` on the tenant API; `instanceName` on the Flex API, whose
+            /// items have neither `clusterName` nor `links`.
+            func expectOwner(
+                _ item: [String: Any], _ cluster: String, flex: Bool, sourceLocation: SourceLocation = #_sourceLocation
+            ) {
+                if flex {
+                    #expect(item["instanceName"] as? String == cluster, "\(item)", sourceLocation: sourceLocation)
+                    #expect(item["clusterName"] == nil, "\(item)", sourceLocation: sourceLocation)
+                    #expect(item["links"] == nil, "\(item)", sourceLocation: sourceLocation)
+                } else {
+                    #expect(item["clusterName"] as? String == cluster, "\(item)", sourceLocation: sourceLocation)
+                }
+            }
+            /// Gets the COMPLETED snapshot `id` from the list at `snapshots`; an id that is not one is 404. Returns it.
+            func getSnapshot(_ id: String, in snapshots: String, flex: Bool) async throws -> [String: Any] {
+                let snapshot = try success(try await call("GET", "\(snapshots)/\(id)", flex: flex), flex: flex)
+                #expect(snapshot["id"] as? String == id)
+                #expect(snapshot["status"] as? String == "COMPLETED")
+                expectAtlasError(
+                    try await call("GET", "\(snapshots)/not-an-id", flex: flex), status: 404,
+                    body: #"{"detail":"An invalid snapshot ID not-an-id was specified.","error":404,"errorCode":"INVALID_SNAPSHOT_ID","parameters":["not-an-id"],"reason":"Not Found"}"#,
+                    deprecated: !flex)
+                return snapshot
+            }
+            /// Creates a restore job of `snapshot` of `cluster` into `target` at `path` (Project Owner) and checks the
+            /// job; the same call without a key is refused. Returns the job.
+            func createRestore(
+                at path: String, cluster: String, snapshot: String, target: String, flex: Bool
+            ) async throws -> [String: Any] {
+                let body = #"{"snapshotId":"\#(snapshot)","targetDeploymentItemName":"\#(target)"}"#
+                let created = try success(
+                    try await call("POST", path, flex: flex, key: Atlas.ownerKey, json: body), flex: flex)
+                #expect(isObjectId(created["id"]), "\(created)")
+                expectOwner(created, cluster, flex: flex)
+                #expect(created["deliveryType"] as? String == "RESTORE")
+                #expect(created["snapshotId"] as? String == snapshot)
+                #expect(created["status"] as? String == "PENDING")
+                #expect(created["targetDeploymentItemName"] as? String == target)
+                expectAtlasError(
+                    try await call("POST", path, flex: flex, json: body), status: 401,
+                    body: #"{"detail":"Current user is not authorized to perform this action.","error":401,"errorCode":"USER_UNAUTHORIZED","parameters":[],"reason":"Unauthorized"}"#,
+                    deprecated: !flex)
+                return created
+            }
+            /// Asks for a download of `snapshot` of `cluster` at `path` (Project Owner) and checks the pending job and
+            /// its download URL.
+            func download(at path: String, cluster: String, snapshot: String, flex: Bool) async throws {
+                let download = try success(
+                    try await call(
+                        "POST", path, flex: flex, key: Atlas.ownerKey, json: #"{"snapshotId":"\#(snapshot)"}"#),
+                    flex: flex)
+                let downloadId = try #require(download["id"] as? String, "\(download)")
+                #expect(isObjectId(downloadId))
+                expectOwner(download, cluster, flex: flex)
+                #expect(download["deliveryType"] as? String == "DOWNLOAD")
+                #expect(download["status"] as? String == "PENDING")
+                #expect(
+                    download["snapshotUrl"] as? String
+                        == "\(server.url)/backup/download/\(downloadId)/\(snapshot).tar.gz")
+            }
 
             // MARK: Shared-tier (tenant) API, deprecated.
 
@@ -77,15 +137,9 @@ struct BackupOperationsTests {
                 deprecated: true)
 
             // 2. Get one snapshot.
-            let snapshotPath = Self.tenant("Cluster0", "tenant/snapshots/\(restoreSnapshot)")
-            let snapshot = try success(try await call("GET", snapshotPath, flex: false), flex: false)
-            #expect(snapshot["id"] as? String == restoreSnapshot)
-            #expect(snapshot["status"] as? String == "COMPLETED")
-            #expect(selfLink(snapshot) == server.url + snapshotPath)
-            expectAtlasError(
-                try await call("GET", Self.tenant("Cluster0", "tenant/snapshots/not-an-id"), flex: false), status: 404,
-                body: #"{"detail":"An invalid snapshot ID not-an-id was specified.","error":404,"errorCode":"INVALID_SNAPSHOT_ID","parameters":["not-an-id"],"reason":"Not Found"}"#,
-                deprecated: true)
+            let tenantSnapshotsPath = Self.tenant("Cluster0", "tenant/snapshots")
+            let snapshot = try await getSnapshot(restoreSnapshot, in: tenantSnapshotsPath, flex: false)
+            #expect(selfLink(snapshot) == server.url + tenantSnapshotsPath + "/" + restoreSnapshot)
 
             // 3. List restore jobs.
             let jobList = try await call("GET", Self.tenant("Cluster0", "tenant/restores"), flex: false)
@@ -103,7 +157,7 @@ struct BackupOperationsTests {
             let jobPath = Self.tenant("Cluster0", "tenant/restores/\(downloadJob)")
             let job = try success(try await call("GET", jobPath, flex: false), flex: false)
             #expect(job["id"] as? String == downloadJob)
-            #expect(job["clusterName"] as? String == "Cluster0")
+            expectOwner(job, "Cluster0", flex: false)
             #expect(job["deliveryType"] as? String == "DOWNLOAD")
             #expect((job["snapshotUrl"] as? String)?.hasPrefix("https://") == true, "\(job)")
             #expect(selfLink(job) == server.url + jobPath)
@@ -114,36 +168,16 @@ struct BackupOperationsTests {
                 deprecated: true)
 
             // 5. Create a restore job (Project Owner); Dedicated0 is free, unlike Cluster1.
-            let restoreBody = #"{"snapshotId":"\#(restoreSnapshot)","targetDeploymentItemName":"Dedicated0"}"#
-            let created = try success(
-                try await call(
-                    "POST", Self.tenant("Cluster0", "tenant/restore"), flex: false, key: Atlas.ownerKey,
-                    json: restoreBody), flex: false)
-            #expect(isObjectId(created["id"]), "\(created)")
-            #expect(created["clusterName"] as? String == "Cluster0")
-            #expect(created["deliveryType"] as? String == "RESTORE")
-            #expect(created["snapshotId"] as? String == restoreSnapshot)
-            #expect(created["status"] as? String == "PENDING")
-            #expect(created["targetDeploymentItemName"] as? String == "Dedicated0")
+            let created = try await createRestore(
+                at: Self.tenant("Cluster0", "tenant/restore"), cluster: "Cluster0", snapshot: restoreSnapshot,
+                target: "Dedicated0", flex: false)
             #expect(
                 selfLink(created) == server.url + Self.tenant("Cluster0", "tenant/restores/\(created["id"] as? String ?? "")"))
-            expectAtlasError(
-                try await call("POST", Self.tenant("Cluster0", "tenant/restore"), flex: false, json: restoreBody),
-                status: 401,
-                body: #"{"detail":"Current user is not authorized to perform this action.","error":401,"errorCode":"USER_UNAUTHORIZED","parameters":[],"reason":"Unauthorized"}"#,
-                deprecated: true)
 
             // 6. Download a snapshot.
-            let download = try success(
-                try await call(
-                    "POST", Self.tenant("Cluster0", "tenant/download"), flex: false, key: Atlas.ownerKey,
-                    json: #"{"snapshotId":"\#(downloadSnapshot)"}"#), flex: false)
-            let downloadId = try #require(download["id"] as? String, "\(download)")
-            #expect(isObjectId(downloadId))
-            #expect(download["clusterName"] as? String == "Cluster0")
-            #expect(download["deliveryType"] as? String == "DOWNLOAD")
-            #expect(download["status"] as? String == "PENDING")
-            #expect(download["snapshotUrl"] as? String == "\(server.url)/backup/download/\(downloadId)/\(downloadSnapshot).tar.gz")
+            try await download(
+                at: Self.tenant("Cluster0", "tenant/download"), cluster: "Cluster0", snapshot: downloadSnapshot,
+                flex: false)
             expectAtlasError(
                 try await call(
                     "POST", Self.tenant("Cluster0", "tenant/download"), flex: false, key: Atlas.ownerKey, json: "{}"),
@@ -168,15 +202,9 @@ struct BackupOperationsTests {
                 deprecated: false)
 
             // 8. Get one snapshot.
-            let flexSnapshotItem = try success(
-                try await call("GET", Self.flex("FlexCluster0", "snapshots/\(flexSnapshot)"), flex: true), flex: true)
-            #expect(flexSnapshotItem["id"] as? String == flexSnapshot)
-            #expect(flexSnapshotItem["status"] as? String == "COMPLETED")
+            let flexSnapshotItem = try await getSnapshot(
+                flexSnapshot, in: Self.flex("FlexCluster0", "snapshots"), flex: true)
             #expect(flexSnapshotItem["links"] == nil)
-            expectAtlasError(
-                try await call("GET", Self.flex("FlexCluster0", "snapshots/not-an-id"), flex: true), status: 404,
-                body: #"{"detail":"An invalid snapshot ID not-an-id was specified.","error":404,"errorCode":"INVALID_SNAPSHOT_ID","parameters":["not-an-id"],"reason":"Not Found"}"#,
-                deprecated: false)
 
             // 9. List restore jobs: the migrated cluster's jobs, as Flex items.
             let flexJobList = try await call("GET", Self.flex("MigratedFlex0", "restoreJobs"), flex: true)
@@ -196,49 +224,20 @@ struct BackupOperationsTests {
             let flexJob = try success(
                 try await call("GET", Self.flex("MigratedFlex0", "restoreJobs/\(flexJobId)"), flex: true), flex: true)
             #expect(flexJob["id"] as? String == flexJobId)
-            #expect(flexJob["instanceName"] as? String == "MigratedFlex0")
-            #expect(flexJob["clusterName"] == nil)
-            #expect(flexJob["links"] == nil)
+            expectOwner(flexJob, "MigratedFlex0", flex: true)
             expectAtlasError(
                 try await call("GET", Self.flex("MigratedFlex0", "restoreJobs/not-an-id"), flex: true), status: 404,
                 body: #"{"detail":"An invalid restore job ID not-an-id was specified.","error":404,"errorCode":"INVALID_JOB_ID","parameters":["not-an-id"],"reason":"Not Found"}"#,
                 deprecated: false)
 
             // 11. Create a restore job, into a target no other job of this server uses.
-            let flexRestoreBody = #"{"snapshotId":"\#(flexSnapshot)","targetDeploymentItemName":"MigratedFlex0"}"#
-            let flexCreated = try success(
-                try await call(
-                    "POST", Self.flex("FlexCluster0", "restoreJobs"), flex: true, key: Atlas.ownerKey,
-                    json: flexRestoreBody), flex: true)
-            #expect(isObjectId(flexCreated["id"]), "\(flexCreated)")
-            #expect(flexCreated["instanceName"] as? String == "FlexCluster0")
-            #expect(flexCreated["clusterName"] == nil)
-            #expect(flexCreated["links"] == nil)
-            #expect(flexCreated["deliveryType"] as? String == "RESTORE")
-            #expect(flexCreated["snapshotId"] as? String == flexSnapshot)
-            #expect(flexCreated["status"] as? String == "PENDING")
-            #expect(flexCreated["targetDeploymentItemName"] as? String == "MigratedFlex0")
-            expectAtlasError(
-                try await call("POST", Self.flex("FlexCluster0", "restoreJobs"), flex: true, json: flexRestoreBody),
-                status: 401,
-                body: #"{"detail":"Current user is not authorized to perform this action.","error":401,"errorCode":"USER_UNAUTHORIZED","parameters":[],"reason":"Unauthorized"}"#,
-                deprecated: false)
+            _ = try await createRestore(
+                at: Self.flex("FlexCluster0", "restoreJobs"), cluster: "FlexCluster0", snapshot: flexSnapshot,
+                target: "MigratedFlex0", flex: true)
 
             // 12. Download a snapshot.
-            let flexDownload = try success(
-                try await call(
-                    "POST", Self.flex("FlexCluster0", "download"), flex: true, key: Atlas.ownerKey,
-                    json: #"{"snapshotId":"\#(flexSnapshot)"}"#), flex: true)
-            let flexDownloadId = try #require(flexDownload["id"] as? String, "\(flexDownload)")
-            #expect(isObjectId(flexDownloadId))
-            #expect(flexDownload["instanceName"] as? String == "FlexCluster0")
-            #expect(flexDownload["clusterName"] == nil)
-            #expect(flexDownload["links"] == nil)
-            #expect(flexDownload["deliveryType"] as? String == "DOWNLOAD")
-            #expect(flexDownload["status"] as? String == "PENDING")
-            #expect(
-                flexDownload["snapshotUrl"] as? String
-                    == "\(server.url)/backup/download/\(flexDownloadId)/\(flexSnapshot).tar.gz")
+            try await download(
+                at: Self.flex("FlexCluster0", "download"), cluster: "FlexCluster0", snapshot: flexSnapshot, flex: true)
             expectAtlasError(
                 try await call(
                     "POST", Self.flex("Cluster0", "download"), flex: true, key: Atlas.ownerKey,

@@ -40,8 +40,7 @@ struct CommandLineTests {
             let clock = try await admin("GET", server.url + "/__admin/clock")
             #expect(clock.body == #"{"frozen":true,"now":"2026-02-01T08:30:00Z"}"# + "\n", "\(clock)")
             // --enforce-sunset beat ATLAS_MOCK_ENFORCE_SUNSET=off; the sunset came from its variable.
-            let gone = try await Client.curl(
-                .http1, "GET", server.url + Atlas.restores("Cluster0"), Atlas.readOnlyKey + ["--header", Atlas.tenantAccept])
+            let gone = try await tenantGet(server.url + Atlas.restores("Cluster0"))
             #expect(gone.status == 410, "\(gone)")
             #expect(gone.header("Sunset")?.hasSuffix(" 25 Jan 2026 00:00:00 GMT") == true, "\(gone)")
         }
@@ -96,59 +95,58 @@ struct CommandLineTests {
         #expect(closed.stderr.hasPrefix("unhealthy: \(url): "), "\(closed)")
     }
 
-    /// Holds Cluster1's restore list for `delayMs` (a fault rule) and starts curl on it with a Bearer token; curl
-    /// prints the body, then the status on its own line.
-    private func startDelayedRequest(_ server: AtlasMockProcess, delayMs: Int) async throws -> ChildProcess {
-        _ = try await admin(
-            "POST", server.url + "/__admin/faults",
-            #"{"path":"/api/atlas/v2/groups/*/clusters/Cluster1/**","delayMs":\#(delayMs)}"#)
+    /// Starts atlas-mock and a curl request for Cluster1's restore list (with a Bearer token) that the server holds
+    /// for `delayMs`; once the server has it, sends SIGTERM and runs `body`. curl prints the body, then the status on
+    /// its own line. The drain timeout is longer than any hold, so only the hold decides when the answer goes out.
+    private func sigtermWithARequestHeld(
+        delayMs: Int, _ body: (AtlasMockProcess, ChildProcess) async throws -> Void
+    ) async throws {
+        let server = try await AtlasMockProcess(["--drain-timeout", "60"])
+        defer { server.stop() }
+        try server.holdRequests(matching: "/api/atlas/v2/groups/*/clusters/Cluster1/**", count: 1, delayMs: delayMs)
         let token = try await Client.serviceAccountToken(server.url)
-        return try ChildProcess(
+        let request = try ChildProcess(
             "/usr/bin/curl",
             [
-                "--silent", "--show-error", "--max-time", "20", "--write-out", "\n%{http_code}", "--header",
+                "--silent", "--show-error", "--max-time", "60", "--write-out", "\n%{http_code}", "--header",
                 "Authorization: Bearer \(token)", "--header", Atlas.tenantAccept, server.url + Atlas.restores("Cluster1"),
             ])
-    }
-
-    /// SIGTERM lets a request in flight finish (a 1 s fault delay), then exits 0.
-    @Test func sigtermDrainsTheRequestInFlight() async throws {
-        let server = try await AtlasMockProcess([])
-        defer { server.stop() }
-        let request = try await self.startDelayedRequest(server, delayMs: 1000)
         defer { request.stop(grace: 1) }
-        // The answer is held for 1 s; a third of that is ample for curl to have sent the request.
-        try await Task.sleep(for: .milliseconds(300))
-        #expect(request.process.isRunning, "the delayed answer came too early")
+        try await server.waitUntilHeld()
+        #expect(request.process.isRunning, "the held answer came too early")
         kill(server.child.pid, SIGTERM)
-
-        let curlStatus = await request.waitForExit(timeout: 20)
-        #expect(curlStatus == 0, "\(request.stderr.text)")
-        let lines = request.stdout.text.split(separator: "\n")
-        #expect(lines.last == "200")
-        #expect(lines.first?.hasSuffix(#""results":[],"totalCount":0}"#) == true, "\(request.stdout.text)")
-
-        let serverStatus = await server.child.waitForExit(timeout: 20)
-        #expect(serverStatus == 0, "\(server.child.stderr.text)")
-        #expect(server.child.process.terminationReason == .exit)
+        try await body(server, request)
     }
 
-    /// A second signal during the drain exits at once with 128 + SIGTERM, cutting the delayed request off.
+    /// SIGTERM lets a request in flight finish (held 3 s), then exits 0.
+    @Test func sigtermDrainsTheRequestInFlight() async throws {
+        try await self.sigtermWithARequestHeld(delayMs: 3000) { server, request in
+            let curlStatus = await request.waitForExit(timeout: 30)
+            #expect(curlStatus == 0, "\(request.stderr.text)")
+            let lines = request.stdout.text.split(separator: "\n")
+            #expect(lines.last == "200")
+            #expect(lines.first?.hasSuffix(#""results":[],"totalCount":0}"#) == true, "\(request.stdout.text)")
+
+            let serverStatus = await server.child.waitForExit(timeout: 30)
+            #expect(serverStatus == 0, "\(server.child.stderr.text)")
+            #expect(server.child.process.terminationReason == .exit)
+        }
+    }
+
+    /// A second signal during the drain exits at once with 128 + SIGTERM, cutting the held request off (it is held
+    /// far longer than the exit is waited for). The second signal goes only once the first one has been handled:
+    /// two signals sent before the handler runs arrive as one.
     /// (Signals are sent to the child process only: a signal to the test runner itself would interrupt
     /// other tests' blocking reads.)
     @Test func aSecondSigtermExitsAtOnce() async throws {
-        let server = try await AtlasMockProcess([])
-        defer { server.stop() }
-        let request = try await self.startDelayedRequest(server, delayMs: 8000)
-        defer { request.stop(grace: 1) }
-        try await Task.sleep(for: .milliseconds(300))
-        kill(server.child.pid, SIGTERM)
-        try await Task.sleep(for: .milliseconds(300))
-        #expect(server.child.process.isRunning, "the first signal must drain, not exit")
-        kill(server.child.pid, SIGTERM)
-        let serverStatus = await server.child.waitForExit(timeout: 5)
-        #expect(serverStatus == 128 + SIGTERM, "\(server.child.stderr.text)")
-        #expect(await request.waitForExit(timeout: 5) != 0)
+        try await self.sigtermWithARequestHeld(delayMs: 40_000) { server, request in
+            try await server.waitForLog("draining connections")
+            #expect(await server.child.waitForExit(timeout: 0.3) == nil, "the first signal must drain, not exit")
+            kill(server.child.pid, SIGTERM)
+            let serverStatus = await server.child.waitForExit(timeout: 15)
+            #expect(serverStatus == 128 + SIGTERM, "\(server.child.stderr.text)")
+            #expect(await request.waitForExit(timeout: 15) != 0)
+        }
     }
 
     /// A second fixtures directory adds to the default one, given as repeated flags or a ':'-separated variable.
@@ -169,19 +167,16 @@ struct CommandLineTests {
         let arguments = source == "flag" ? ["--fixtures", Paths.defaultFixtures, "--fixtures", directory.path] : []
         let environment = source == "variable" ? ["ATLAS_MOCK_FIXTURES": "\(Paths.defaultFixtures):\(directory.path)"] : [:]
         try await withAtlasMock(arguments, environment: environment) { server in
-            let extra = try await Client.curl(
-                .http1, "GET", server.url + Atlas.restores("Extra0"), Atlas.readOnlyKey + ["--header", Atlas.tenantAccept])
+            let extra = try await tenantGet(server.url + Atlas.restores("Extra0"))
             #expect(extra.status == 200, "\(extra)")
             let results = try #require(try extra.json()["results"] as? [[String: Any]])
             #expect(results.map { $0["id"] as? String } == ["6940aaaaaaaaaaaaaaaaaaaa"])
-            let cluster0 = try await Client.curl(
-                .http1, "GET", server.url + Atlas.restores("Cluster0"), Atlas.readOnlyKey + ["--header", Atlas.tenantAccept])
+            let cluster0 = try await tenantGet(server.url + Atlas.restores("Cluster0"))
             #expect(try cluster0.json()["totalCount"] as? Int == 6)
         }
         // Without the second directory there is no Extra0.
         try await withAtlasMock { server in
-            let missing = try await Client.curl(
-                .http1, "GET", server.url + Atlas.restores("Extra0"), Atlas.readOnlyKey + ["--header", Atlas.tenantAccept])
+            let missing = try await tenantGet(server.url + Atlas.restores("Extra0"))
             #expect(missing.status == 404, "\(missing)")
         }
     }

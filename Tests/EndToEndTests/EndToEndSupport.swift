@@ -27,6 +27,12 @@ func admin(_ method: String, _ url: String, _ json: String? = nil) async throws 
         .http1, method, url, json.map { ["--header", "Content-Type: application/json", "--data", $0] } ?? [])
 }
 
+/// `GET url` with the read-only API key and the tenant API's media type (over HTTP/1.1 unless told): how these
+/// tests read the default dataset's tenant-backup resources.
+func tenantGet(_ url: String, _ protocolChoice: HTTPProtocol = .http1) async throws -> ClientResponse {
+    try await Client.curl(protocolChoice, "GET", url, Atlas.readOnlyKey + ["--header", Atlas.tenantAccept])
+}
+
 /// Test arguments read as the protocol's name (`HTTP/2 by h2c upgrade`).
 extension HTTPProtocol: CustomTestStringConvertible {
     package var testDescription: String { self.rawValue }

@@ -8,8 +8,7 @@ struct FaultInjectionTests {
     private func listCluster1(_ server: AtlasMockProcess, _ protocolChoice: HTTPProtocol = .http1) async throws
         -> ClientResponse
     {
-        try await Client.curl(
-            protocolChoice, "GET", server.url + Atlas.restores("Cluster1"), Atlas.readOnlyKey + ["--header", Atlas.tenantAccept])
+        try await tenantGet(server.url + Atlas.restores("Cluster1"), protocolChoice)
     }
 
     @Test(arguments: [HTTPProtocol.http1, .http2])
@@ -92,8 +91,7 @@ struct FaultInjectionTests {
 
             let removed = try await admin("DELETE", server.url + "/__admin/faults/faulty0-unexpected-error")
             #expect(removed.status == 200, "\(removed)")
-            let faulty = try await Client.curl(
-                .http1, "GET", server.url + Atlas.restores("Faulty0"), Atlas.readOnlyKey + ["--header", Atlas.tenantAccept])
+            let faulty = try await tenantGet(server.url + Atlas.restores("Faulty0"))
             #expect(faulty.status == 200, "\(faulty)")
 
             let unknown = try await admin("DELETE", server.url + "/__admin/faults/nope")

@@ -38,22 +38,20 @@ struct RestoreJobLifecycleTests {
                 body: #"{"detail":"A restore into cluster Dedicated0 is already in progress.","error":409,"errorCode":"ATLAS_CLUSTER_RESTORE_IN_PROGRESS","parameters":["Dedicated0"],"reason":"Conflict"}"#,
                 deprecated: true)
 
-            let pending = try await Client.curl(.http1, "GET", jobURL, Atlas.readOnlyKey + ["--header", Atlas.tenantAccept])
+            let pending = try await tenantGet(jobURL)
             #expect(try pending.json()["status"] as? String == "PENDING", "\(pending)")
 
             let moved = try await admin("PUT", server.url + "/__admin/clock", #"{"advanceSeconds":60}"#)
             #expect(moved.body == #"{"frozen":true,"now":"2026-01-20T00:01:00Z"}"# + "\n")
 
             for protocolChoice in [HTTPProtocol.http1, .http2] {
-                let done = try await Client.curl(
-                    protocolChoice, "GET", jobURL, Atlas.readOnlyKey + ["--header", Atlas.tenantAccept])
+                let done = try await tenantGet(jobURL, protocolChoice)
                 #expect(done.status == 200, "\(done)")
                 let json = try done.json()
                 #expect(json["status"] as? String == "COMPLETED")
                 #expect(json["restoreFinishedDate"] as? String == "2026-01-20T00:00:15Z")
             }
-            let list = try await Client.curl(
-                .http1, "GET", server.url + Atlas.restores("Cluster0"), Atlas.readOnlyKey + ["--header", Atlas.tenantAccept])
+            let list = try await tenantGet(server.url + Atlas.restores("Cluster0"))
             let results = try #require(try list.json()["results"] as? [[String: Any]])
             #expect(results.first?["id"] as? String == id)
             #expect(results.count == 7)
@@ -71,7 +69,7 @@ struct RestoreJobLifecycleTests {
             let flexJob = server.url + Atlas.flexRestoreJobs("MigratedFlex0") + "/" + id
 
             _ = try await admin("PUT", server.url + "/__admin/clock", #"{"advanceSeconds":60}"#)
-            let tenant = try await Client.curl(.http1, "GET", tenantJob, Atlas.readOnlyKey + ["--header", Atlas.tenantAccept])
+            let tenant = try await tenantGet(tenantJob)
             #expect(tenant.status == 200, "\(tenant)")
             #expect(try tenant.json()["status"] as? String == "COMPLETED")
 
@@ -87,7 +85,7 @@ struct RestoreJobLifecycleTests {
 
             // Three days on: past 2026-01-22.
             _ = try await admin("PUT", server.url + "/__admin/clock", #"{"advanceSeconds":259200}"#)
-            let gone = try await Client.curl(.http1, "GET", tenantJob, Atlas.readOnlyKey + ["--header", Atlas.tenantAccept])
+            let gone = try await tenantGet(tenantJob)
             #expect(gone.status == 410, "\(gone)")
             #expect(gone.header("X-Error-Code") == "VERSION_GONE")
             for protocolChoice in [HTTPProtocol.http1, .http2] {
@@ -97,7 +95,7 @@ struct RestoreJobLifecycleTests {
                 #expect(still.body == flex.body)
             }
             // The tenant media type on the Flex API is older than its first version.
-            let tooOld = try await Client.curl(.http1, "GET", flexJob, Atlas.readOnlyKey + ["--header", Atlas.tenantAccept])
+            let tooOld = try await tenantGet(flexJob)
             #expect(tooOld.status == 406, "\(tooOld)")
         }
     }

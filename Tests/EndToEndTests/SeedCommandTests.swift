@@ -90,10 +90,7 @@ struct SeedCommandTests {
 
     @Test func tokenEndpointAnswersTheOAuthShape() async throws {
         try await withAtlasMock { server in
-            let response = try await Client.curl([
-                "--user", "mdb_sa_id_mock:mdb_sa_sk_mock", "--data", "grant_type=client_credentials",
-                server.url + "/api/oauth/token",
-            ])
+            let response = try await Client.tokenResponse(server.url)
             #expect(response.status == 200)
             #expect(response.header("Content-Type") == "application/json")
             #expect(response.header("Cache-Control") == "no-store")
@@ -102,10 +99,7 @@ struct SeedCommandTests {
             #expect(json["expires_in"] as? Int == 3600)
             #expect(json["token_type"] as? String == "Bearer")
 
-            let wrong = try await Client.curl([
-                "--user", "mdb_sa_id_mock:wrong", "--data", "grant_type=client_credentials",
-                server.url + "/api/oauth/token",
-            ])
+            let wrong = try await Client.tokenResponse(server.url, credentials: "mdb_sa_id_mock:wrong")
             #expect(wrong.status == 401, "\(wrong)")
             #expect(wrong.body == #"{"error_description":"Invalid credentials provided.","error":"invalid_client"}"#)
         }

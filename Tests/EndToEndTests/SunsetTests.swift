@@ -34,7 +34,7 @@ struct SunsetTests {
     @Test func clockMovedAcrossTheSunset() async throws {
         try await withAtlasMock(["--enforce-sunset", "--clock", "2026-01-21T23:59:00Z", "--freeze-clock"]) { server in
             let list = server.url + Atlas.restores("Cluster0")
-            let before = try await Client.curl(.http1, "GET", list, Atlas.readOnlyKey + ["--header", Atlas.tenantAccept])
+            let before = try await tenantGet(list)
             #expect(before.status == 200, "\(before)")
 
             let clock = try await admin("GET", server.url + "/__admin/clock")
@@ -43,12 +43,12 @@ struct SunsetTests {
             #expect(moved.status == 200, "\(moved)")
             #expect(moved.body == #"{"frozen":true,"now":"2026-01-22T00:01:00Z"}"# + "\n")
 
-            let after = try await Client.curl(.http1, "GET", list, Atlas.readOnlyKey + ["--header", Atlas.tenantAccept])
+            let after = try await tenantGet(list)
             expectAtlasError(after, status: 410, body: Self.goneBody, deprecated: true)
 
             let back = try await admin("PUT", server.url + "/__admin/clock", #"{"now":"2026-01-01T00:00:00Z"}"#)
             #expect(back.body == #"{"frozen":true,"now":"2026-01-01T00:00:00Z"}"# + "\n")
-            #expect(try await Client.curl(.http1, "GET", list, Atlas.readOnlyKey + ["--header", Atlas.tenantAccept]).status == 200)
+            #expect(try await tenantGet(list).status == 200)
 
             let invalid = try await admin("PUT", server.url + "/__admin/clock", #"{"advanceSeconds":"soon"}"#)
             #expect(invalid.status == 400, "\(invalid)")
