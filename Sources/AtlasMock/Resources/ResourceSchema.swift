@@ -64,10 +64,12 @@ struct ResourceSchema<Record>: Sendable {
         let end = reader.index
         var record = self.blank()
         var complete = true
+        // Made once per record: a field's path is then one concatenation (a large fixture has millions).
+        let prefix = path + "."
         for (index, field) in self.fields.enumerated() {
             guard let start = starts[index] else {
                 if field.required {
-                    diagnostics.error(path + "." + field.name, "missing required field")
+                    diagnostics.error(prefix + field.name, "missing required field")
                     complete = false
                 }
                 continue
@@ -75,7 +77,7 @@ struct ResourceSchema<Record>: Sendable {
             reader.index = start
             reader.elementCountHint = counts[index]
             defer { reader.elementCountHint = nil }
-            if try !field.decode(&reader, &record, &diagnostics, path + "." + field.name), field.required {
+            if try !field.decode(&reader, &record, &diagnostics, prefix + field.name), field.required {
                 complete = false
             }
         }
