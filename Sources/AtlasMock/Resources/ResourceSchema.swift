@@ -219,6 +219,11 @@ struct FixtureDiagnostics {
     /// jobs of one project would otherwise hold 300,000 copies of its id. Bounded, so it cannot grow without limit.
     private var sharedValues: [String: String] = [:]
     private static let sharedValueLimit = 65_536
+    /// The last few values shared: records repeat the same few ids one after another, and comparing with these
+    /// is cheaper than hashing each one.
+    private var recentValues: [String] = []
+    private var nextRecent = 0
+    private static let recentLimit = 4
 
     init(source: String) {
         self.source = source
@@ -234,8 +239,15 @@ struct FixtureDiagnostics {
 
     /// `value`, sharing the storage of an equal value read before.
     mutating func shared(_ value: String) -> String {
-        if let known = self.sharedValues[value] { return known }
-        if self.sharedValues.count < Self.sharedValueLimit { self.sharedValues[value] = value }
-        return value
+        if let recent = self.recentValues.first(where: { $0 == value }) { return recent }
+        let known = self.sharedValues[value] ?? value
+        if known == value, self.sharedValues.count < Self.sharedValueLimit { self.sharedValues[value] = value }
+        if self.recentValues.count < Self.recentLimit {
+            self.recentValues.append(known)
+        } else {
+            self.recentValues[self.nextRecent] = known
+            self.nextRecent = (self.nextRecent + 1) % Self.recentLimit
+        }
+        return known
     }
 }
