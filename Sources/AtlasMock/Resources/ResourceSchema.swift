@@ -240,8 +240,13 @@ struct FixtureDiagnostics {
     /// `value`, sharing the storage of an equal value read before.
     mutating func shared(_ value: String) -> String {
         if let recent = self.recentValues.first(where: { $0 == value }) { return recent }
-        let known = self.sharedValues[value] ?? value
-        if known == value, self.sharedValues.count < Self.sharedValueLimit { self.sharedValues[value] = value }
+        let known: String
+        if let stored = self.sharedValues[value] {
+            known = stored
+        } else {
+            known = value
+            if self.sharedValues.count < Self.sharedValueLimit { self.sharedValues[value] = value }
+        }
         if self.recentValues.count < Self.recentLimit {
             self.recentValues.append(known)
         } else {
