@@ -19,6 +19,31 @@ import Testing
         }
     }
 
+    /// Members are read in one pass as they come; errors still follow the declaration, whatever the members'
+    /// order, and `roles` (which must name the key's own organization) is checked against an `orgId` written after it.
+    @Test func errorsDoNotDependOnMemberOrder() {
+        let members = [
+            #""id":"bad""#, #""projectId":"32b6e34b3d91647abb20e7b8""#, #""clusterName":"Cluster0""#,
+            #""snapshotId":"x""#, #""deliveryType":"NOPE""#, #""status":"DONE""#, #""extra":1"#,
+        ]
+        let expected = [
+            "test.json: $.tenantRestoreJobs[0].extra: unknown field (expected one of: id, projectId, clusterName, snapshotId, deliveryType, status, targetDeploymentItemName, targetProjectId, restoreScheduledDate, restoreFinishedDate, snapshotFinishedDate, expirationDate, snapshotUrl, links)",
+            "test.json: $.tenantRestoreJobs[0].id: \"bad\" is not a 24-digit lowercase hexadecimal id",
+            "test.json: $.tenantRestoreJobs[0].snapshotId: \"x\" is not a 24-digit lowercase hexadecimal id",
+            "test.json: $.tenantRestoreJobs[0].deliveryType: \"NOPE\" is not one of RESTORE, DOWNLOAD",
+            "test.json: $.tenantRestoreJobs[0].status: \"DONE\" is not one of PENDING, QUEUED, RUNNING, FAILED, COMPLETED",
+        ]
+        for order in [members, members.reversed()] {
+            let json = #"{\#(Self.base),"tenantRestoreJobs":[{"# + order.joined(separator: ",") + "}]}"
+            #expect(Self.errors(json) == expected)
+        }
+        let rolesFirst = #"{"organizations":[\#(Self.org)],"apiKeys":[{"roles":[{"orgId":"5f1d2c3b4a5e6f7081928375","roleName":"ORG_MEMBER"}],"publicKey":"k","privateKey":"p","orgId":"5f1d2c3b4a5e6f7081928374"}]}"#
+        #expect(
+            Self.errors(rolesFirst) == [
+                "test.json: $.apiKeys[0].roles[0].orgId: \"5f1d2c3b4a5e6f7081928375\" is not the credential's organization \"5f1d2c3b4a5e6f7081928374\""
+            ])
+    }
+
     /// One table row per validation error class, with the exact message users see.
     @Test(arguments: [
         (#"{\#(base),"bogus":[]}"#,

@@ -86,6 +86,7 @@ extension ResourceField {
         let field = ResourceField.required(name, keyPath, codec, summary)
         return ResourceField(
             name: field.name, utf8: field.utf8, type: field.type, required: false, readOnly: false,
-            summary: field.summary, decode: field.decode, encode: field.encode)
+            summary: field.summary, decode: field.decode, encode: field.encode,
+            readsEarlierFields: field.readsEarlierFields)
     }
 }
