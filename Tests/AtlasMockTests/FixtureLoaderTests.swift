@@ -19,8 +19,8 @@ import Testing
         }
     }
 
-    /// Members are read in one pass as they come; errors still follow the declaration, whatever the members'
-    /// order, and `roles` (which must name the key's own organization) is checked against an `orgId` written after it.
+    /// Errors follow the declaration, whatever the members' order, and `roles` (which must name the key's own
+    /// organization) is checked against an `orgId` written after it.
     @Test func errorsDoNotDependOnMemberOrder() {
         let members = [
             #""id":"bad""#, #""projectId":"32b6e34b3d91647abb20e7b8""#, #""clusterName":"Cluster0""#,

@@ -86,7 +86,6 @@ extension ResourceField {
         let field = ResourceField.required(name, keyPath, codec, summary)
         return ResourceField(
             name: field.name, utf8: field.utf8, type: field.type, required: false, readOnly: false,
-            summary: field.summary, decode: field.decode, encode: field.encode,
-            readsEarlierFields: field.readsEarlierFields)
+            summary: field.summary, decode: field.decode, encode: field.encode)
     }
 }

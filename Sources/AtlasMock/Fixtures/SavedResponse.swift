@@ -141,8 +141,7 @@ extension RestoreJob {
             guard let name = Self.flexSpelling[field.name] else { return field }
             return ResourceField(
                 name: name, utf8: Array(name.utf8), type: field.type, required: field.required,
-                readOnly: field.readOnly, summary: field.summary, decode: field.decode, encode: field.encode,
-                readsEarlierFields: field.readsEarlierFields)
+                readOnly: field.readOnly, summary: field.summary, decode: field.decode, encode: field.encode)
         })
 
     /// The fixture format's names that Flex spells otherwise.

@@ -83,7 +83,7 @@ enum CredentialFields {
                     }
                 }
                 return .array(organization + projects)
-            }, readsEarlierFields: true)
+            })
     }
 
     /// `accessList`: `{ipAddress}` or `{cidrBlock}` entries; absent or empty admits every address.

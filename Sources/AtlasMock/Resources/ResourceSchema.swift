@@ -15,8 +15,6 @@ struct ResourceSchema<Record>: Sendable {
         _ name: String, blank: @escaping @Sendable () -> Record, fields: [ResourceField<Record>],
         check: (@Sendable (inout Record, FieldPresence, inout FixtureDiagnostics, String) -> Bool)? = nil
     ) {
-        // `decode` keeps which fields it saw in 64-bit masks.
-        precondition(fields.count <= 64, "\(name) declares more than 64 fields")
         self.name = name
         self.blank = blank
         self.fields = fields
@@ -26,11 +24,9 @@ struct ResourceSchema<Record>: Sendable {
     /// `a, b, c`: for "unknown field" messages.
     var fieldList: String { self.fields.map(\.name).joined(separator: ", ") }
 
-    /// Reads the object at the reader into a record, each member as it comes (one scan of the bytes, where
-    /// locating members first and reading them after scanned every value twice). What a field reports is held
-    /// back and reported in declaration order, so a record's errors do not depend on its members' order; a field
-    /// that reads fields declared before it (`readsEarlierFields`) is read after the others. Nil when the value is
-    /// not an object, a required field is missing or invalid, or `check` refused it.
+    /// Reads the object at the reader into a record. Members are first located, then read in declaration order,
+    /// so errors come in a stable order and a field's reader may use fields declared before it. Nil when the
+    /// value is not an object, a required field is missing or invalid, or `check` refused it.
     func decode(_ reader: inout JSONReader, at path: String, _ diagnostics: inout FixtureDiagnostics)
         throws(JSONSyntaxError) -> Record?
     {
@@ -40,14 +36,8 @@ struct ResourceSchema<Record>: Sendable {
             try reader.skipValue()
             return nil
         }
-        var record = self.blank()
-        // Bit i: field i was present, or its value was invalid (the schema has at most 64 fields: `init`).
-        var present: UInt64 = 0
-        var invalid: UInt64 = 0
-        var deferred: [(field: Int, start: Int)] = []
-        var held: [(field: Int, errors: [FixtureError])] = []
-        // Made once per record: a field's path is then one concatenation (a large fixture has millions).
-        let prefix = path + "."
+        var starts = [Int?](repeating: nil, count: self.fields.count)
+        var counts = [Int?](repeating: nil, count: self.fields.count)
         // Atlas writes members alphabetically, like most schemas here, so the next name is usually the match.
         var cursor = 0
         try reader.readObject { reader, key throws(JSONSyntaxError) in
@@ -60,71 +50,43 @@ struct ResourceSchema<Record>: Sendable {
                 }
             }
             guard let found else {
-                diagnostics.error(prefix + reader.string(key), "unknown field (expected one of: \(self.fieldList))")
+                diagnostics.error(path + "." + reader.string(key), "unknown field (expected one of: \(self.fieldList))")
                 _ = try reader.skipValue()
                 return
             }
-            let bit: UInt64 = 1 << found
-            // A repeated member is reported; its last value is the one read, so what an earlier one said goes.
-            if present & bit != 0 {
-                diagnostics.error(prefix + self.fields[found].name, "duplicate field")
-                held.removeAll { $0.field == found }
-                deferred.removeAll { $0.field == found }
-                invalid &= ~bit
-            }
-            present |= bit
-            cursor = found + 1
+            // A repeated member is reported; its last value is the one read.
+            if starts[found] != nil { diagnostics.error(path + "." + self.fields[found].name, "duplicate field") }
             _ = try reader.kind()
-            if self.fields[found].readsEarlierFields {
-                deferred.append((found, reader.index))
-                _ = try reader.skipValue()
-                return
-            }
-            try self.read(found, &reader, &record, &diagnostics, prefix, &invalid, &held)
+            starts[found] = reader.index
+            cursor = found + 1
+            counts[found] = try reader.skipValue()
         }
         let end = reader.index
-        for (field, start) in deferred {
-            reader.index = start
-            try self.read(field, &reader, &record, &diagnostics, prefix, &invalid, &held)
-        }
-        reader.index = end
+        var record = self.blank()
         var complete = true
+        // Made once per record: a field's path is then one concatenation (a large fixture has millions).
+        let prefix = path + "."
         for (index, field) in self.fields.enumerated() {
-            let bit: UInt64 = 1 << index
-            guard present & bit != 0 else {
+            guard let start = starts[index] else {
                 if field.required {
                     diagnostics.error(prefix + field.name, "missing required field")
                     complete = false
                 }
                 continue
             }
-            for entry in held where entry.field == index { diagnostics.append(entry.errors) }
-            if invalid & bit != 0, field.required { complete = false }
+            reader.index = start
+            reader.elementCountHint = counts[index]
+            defer { reader.elementCountHint = nil }
+            if try !field.decode(&reader, &record, &diagnostics, prefix + field.name), field.required {
+                complete = false
+            }
         }
+        reader.index = end
         if let check = self.check {
-            let presence = FieldPresence(
-                schema: self.fields.map(\.name), present: self.fields.indices.map { present & (1 << $0) != 0 })
+            let presence = FieldPresence(schema: self.fields.map(\.name), present: starts.map { $0 != nil })
             if !check(&record, presence, &diagnostics, path) { complete = false }
         }
         return complete ? record : nil
-    }
-
-    /// Reads field `index`'s value at the reader into the record, holding back what it reports.
-    private func read(
-        _ index: Int, _ reader: inout JSONReader, _ record: inout Record, _ diagnostics: inout FixtureDiagnostics,
-        _ prefix: String, _ invalid: inout UInt64, _ held: inout [(field: Int, errors: [FixtureError])]
-    ) throws(JSONSyntaxError) {
-        let field = self.fields[index]
-        // An array is counted first, so its reader can allocate it once (`JSONReader.elementCountHint`).
-        if reader.bytes[reader.index] == UInt8(ascii: "[") {
-            let start = reader.index
-            reader.elementCountHint = try reader.skipValue()
-            reader.index = start
-        }
-        defer { reader.elementCountHint = nil }
-        let before = diagnostics.errorCount
-        if try !field.decode(&reader, &record, &diagnostics, prefix + field.name) { invalid |= 1 << index }
-        if diagnostics.errorCount > before { held.append((index, diagnostics.takeErrors(from: before))) }
     }
 
     /// The record in the fixture format (alphabetical keys, absent values omitted): what `/__admin/state` dumps.
@@ -171,15 +133,12 @@ final class ResourceField<Record>: Sendable {
     let decode: @Sendable (inout JSONReader, inout Record, inout FixtureDiagnostics, String) throws(JSONSyntaxError) -> Bool
     /// The value in the fixture format; nil when absent. A nil closure: never written (accepted and ignored).
     let encode: (@Sendable (Record) -> JSONValue?)?
-    /// `decode` reads fields declared before this one from the record, so it runs after every other field.
-    let readsEarlierFields: Bool
 
     init(
         name: String, utf8: [UInt8], type: String, required: Bool, readOnly: Bool, summary: String,
         decode: @escaping @Sendable (inout JSONReader, inout Record, inout FixtureDiagnostics, String) throws(JSONSyntaxError) -> Bool,
-        encode: (@Sendable (Record) -> JSONValue?)?, readsEarlierFields: Bool = false
+        encode: (@Sendable (Record) -> JSONValue?)?
     ) {
-        self.readsEarlierFields = readsEarlierFields
         self.name = name
         self.utf8 = utf8
         self.type = type
@@ -272,20 +231,6 @@ struct FixtureDiagnostics {
 
     mutating func error(_ path: String, _ message: String) {
         self.errors.append(FixtureError(source: self.source, path: path, message: message))
-    }
-
-    var errorCount: Int { self.errors.count }
-
-    /// Removes and returns the errors reported since there were `count` (for `ResourceSchema.decode` to report
-    /// them later, in declaration order).
-    mutating func takeErrors(from count: Int) -> [FixtureError] {
-        let taken = Array(self.errors[count...])
-        self.errors.removeSubrange(count...)
-        return taken
-    }
-
-    mutating func append(_ errors: [FixtureError]) {
-        self.errors += errors
     }
 
     func location(_ path: String) -> FixtureLocation {
