@@ -8,6 +8,13 @@ struct JSONText {
     var escaped: Bool
 }
 
+/// Where an array's elements start and where the array ends, noted by a decoder that stepped over it (`skipArray`):
+/// its reader can then allocate the array once, or decode its elements apart (`ResourceSchema+Concurrent`).
+struct JSONArrayExtent: Sendable {
+    var elementStarts: [Int]
+    var end: Int
+}
+
 /// What the next value is.
 enum JSONKind {
     case object, array, string, number, bool, null
@@ -42,10 +49,9 @@ struct JSONReader {
     let bytes: UnsafeBufferPointer<UInt8>
     /// The read position; decoders may move it back to a value they saw earlier (`ResourceSchema`).
     var index = 0
-    /// How many elements the array at the read position has, when a decoder already stepped over it once
-    /// (`ResourceSchema` locates members before reading them) and said so: lets the reader of a large array
-    /// allocate it once. Nil when unknown.
-    var elementCountHint: Int?
+    /// The extent of the array at the read position, when a decoder already stepped over it once
+    /// (`ResourceSchema` locates members before reading them) and said so. Nil when unknown.
+    var arrayExtent: JSONArrayExtent?
     private var depth = 0
     /// Which bytes below 0x20 occur at all. Outside strings only tab, LF and CR may, so compact JSON needs no
     /// per-string scan, pretty JSON only a `memchr` for those three, and a byte loop runs only when others occur.
@@ -229,24 +235,37 @@ struct JSONReader {
         guard try self.literal("null") else { throw self.failure("unexpected character") }
     }
 
-    /// Steps over the next value, checking its syntax; returns the element count when it was an array.
-    @discardableResult
-    mutating func skipValue() throws(JSONSyntaxError) -> Int? {
+    /// Steps over the next value, checking its syntax.
+    mutating func skipValue() throws(JSONSyntaxError) {
         switch try self.kind() {
-        case .object: try self.readObject { reader, _ throws(JSONSyntaxError) in _ = try reader.skipValue() }
-        case .array:
-            var count = 0
-            try self.readArray { reader, _ throws(JSONSyntaxError) in
-                try reader.skipValue()
-                count += 1
-            }
-            return count
+        case .object: try self.readObject { reader, _ throws(JSONSyntaxError) in try reader.skipValue() }
+        case .array: try self.readArray { reader, _ throws(JSONSyntaxError) in try reader.skipValue() }
         case .string: _ = try self.string()
         case .number: _ = try self.readNumber()
         case .bool: _ = try self.readBool()
         case .null: try self.readNull()
         }
-        return nil
+    }
+
+    /// Steps over the array at the read position as `skipValue` does, noting where each element starts.
+    mutating func skipArray() throws(JSONSyntaxError) -> JSONArrayExtent {
+        var starts: [Int] = []
+        try self.readArray { reader, _ throws(JSONSyntaxError) in
+            _ = try reader.kind()
+            starts.append(reader.index)
+            try reader.skipValue()
+        }
+        return JSONArrayExtent(elementStarts: starts, end: self.index)
+    }
+
+    /// A reader at the element starting at `start` of the array at the read position (found by `skipArray`),
+    /// nested as deep as that element: the same errors, at the same offsets, as reading the array through.
+    func element(at start: Int) -> JSONReader {
+        var reader = self
+        reader.index = start
+        reader.depth += 1
+        reader.arrayExtent = nil
+        return reader
     }
 
     /// Reads the next value as a tree (for small documents).

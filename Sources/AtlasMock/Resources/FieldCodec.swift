@@ -208,6 +208,16 @@ struct LocatedRecords<Record: Sendable>: Sendable {
     /// name what the file says.
     var spelling: [String: String] = [:]
 
+    /// Adds element `index` of the array, or notes that it was left out (nil: it was invalid).
+    mutating func add(_ record: Record?, index: Int) {
+        if let record {
+            self.indices?.append(index)
+            self.records.append(record)
+        } else if self.indices == nil {
+            self.indices = Array(0..<self.records.count)
+        }
+    }
+
     func location(at position: Int) -> FixtureLocation {
         FixtureLocation(
             source: self.source, parent: self.path, index: self.indices?[position] ?? position, spelling: self.spelling)
@@ -220,25 +230,26 @@ struct LocatedRecords<Record: Sendable>: Sendable {
 }
 
 extension FieldCodec {
-    /// An array of `schema` records; invalid records are left out (after reporting). The array is sized from the
-    /// element count the enclosing schema saw while locating it (`JSONReader.elementCountHint`), so a large
-    /// collection is allocated once instead of doubling its way up.
+    /// An array of `schema` records; invalid records are left out (after reporting). When the enclosing schema
+    /// stepped over the array while locating it (`JSONReader.arrayExtent`), the array is allocated once instead
+    /// of doubling its way up, and a large one is decoded on all cores (`ResourceSchema+Concurrent`).
     static func records<Record>(_ schema: ResourceSchema<Record>, type: String) -> FieldCodec
     where Value == LocatedRecords<Record> {
         FieldCodec(
             type: type,
             decode: { reader, diagnostics, path throws(JSONSyntaxError) in
-                let hint = reader.elementCountHint
+                let extent = reader.arrayExtent
                 return try Self.expecting(.array, "an array", &reader, &diagnostics, path) { (reader, diagnostics) throws(JSONSyntaxError) in
                     var located = LocatedRecords<Record>(source: diagnostics.source, path: path)
-                    if let hint { located.records.reserveCapacity(hint) }
-                    try reader.readArray { reader, index throws(JSONSyntaxError) in
-                        if let record = try schema.decode(&reader, at: "\(path)[\(index)]", &diagnostics) {
-                            located.indices?.append(index)
-                            located.records.append(record)
-                        } else if located.indices == nil {
-                            located.indices = Array(0..<located.records.count)
+                    if let extent {
+                        located.records.reserveCapacity(extent.elementStarts.count)
+                        if schema.decodesConcurrently(extent, from: reader.index) {
+                            try schema.decodeConcurrently(&reader, extent, at: path, into: &located, &diagnostics)
+                            return located
                         }
+                    }
+                    try reader.readArray { reader, index throws(JSONSyntaxError) in
+                        located.add(try schema.decode(&reader, at: "\(path)[\(index)]", &diagnostics), index: index)
                     }
                     return located
                 }

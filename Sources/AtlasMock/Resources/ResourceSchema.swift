@@ -30,14 +30,23 @@ struct ResourceSchema<Record>: Sendable {
     func decode(_ reader: inout JSONReader, at path: String, _ diagnostics: inout FixtureDiagnostics)
         throws(JSONSyntaxError) -> Record?
     {
+        guard let members = try self.locate(&reader, at: path, &diagnostics) else { return nil }
+        return try self.read(members, &reader, at: path, &diagnostics)
+    }
+
+    /// Steps over the object at the reader (checking its syntax), noting where each declared member's value
+    /// starts and reporting unknown and repeated members. Nil when the value is not an object (reported).
+    func locate(_ reader: inout JSONReader, at path: String, _ diagnostics: inout FixtureDiagnostics)
+        throws(JSONSyntaxError) -> LocatedMembers?
+    {
         let kind = try reader.kind()
         guard kind == .object else {
             diagnostics.error(path, "expected an object, found \(kind.description)")
             try reader.skipValue()
             return nil
         }
-        var starts = [Int?](repeating: nil, count: self.fields.count)
-        var counts = [Int?](repeating: nil, count: self.fields.count)
+        var members = [LocatedMembers.Member?](repeating: nil, count: self.fields.count)
+        var unknown: [JSONText] = []
         // Atlas writes members alphabetically, like most schemas here, so the next name is usually the match.
         var cursor = 0
         try reader.readObject { reader, key throws(JSONSyntaxError) in
@@ -51,39 +60,51 @@ struct ResourceSchema<Record>: Sendable {
             }
             guard let found else {
                 diagnostics.error(path + "." + reader.string(key), "unknown field (expected one of: \(self.fieldList))")
-                _ = try reader.skipValue()
+                unknown.append(key)
+                try reader.skipValue()
                 return
             }
             // A repeated member is reported; its last value is the one read.
-            if starts[found] != nil { diagnostics.error(path + "." + self.fields[found].name, "duplicate field") }
-            _ = try reader.kind()
-            starts[found] = reader.index
+            if members[found] != nil { diagnostics.error(path + "." + self.fields[found].name, "duplicate field") }
+            let start = reader.index
             cursor = found + 1
-            counts[found] = try reader.skipValue()
+            if try reader.kind() == .array {
+                members[found] = LocatedMembers.Member(start: start, extent: try reader.skipArray())
+            } else {
+                members[found] = LocatedMembers.Member(start: start, extent: nil)
+                try reader.skipValue()
+            }
         }
-        let end = reader.index
+        return LocatedMembers(members: members, unknown: unknown, end: reader.index)
+    }
+
+    /// Reads the members `locate` found into a record, in declaration order, and leaves the reader after the
+    /// object.
+    func read(_ located: LocatedMembers, _ reader: inout JSONReader, at path: String,
+        _ diagnostics: inout FixtureDiagnostics) throws(JSONSyntaxError) -> Record?
+    {
         var record = self.blank()
         var complete = true
         // Made once per record: a field's path is then one concatenation (a large fixture has millions).
         let prefix = path + "."
         for (index, field) in self.fields.enumerated() {
-            guard let start = starts[index] else {
+            guard let member = located.members[index] else {
                 if field.required {
                     diagnostics.error(prefix + field.name, "missing required field")
                     complete = false
                 }
                 continue
             }
-            reader.index = start
-            reader.elementCountHint = counts[index]
-            defer { reader.elementCountHint = nil }
+            reader.index = member.start
+            reader.arrayExtent = member.extent
+            defer { reader.arrayExtent = nil }
             if try !field.decode(&reader, &record, &diagnostics, prefix + field.name), field.required {
                 complete = false
             }
         }
-        reader.index = end
+        reader.index = located.end
         if let check = self.check {
-            let presence = FieldPresence(schema: self.fields.map(\.name), present: starts.map { $0 != nil })
+            let presence = FieldPresence(schema: self.fields.map(\.name), present: located.members.map { $0 != nil })
             if !check(&record, presence, &diagnostics, path) { complete = false }
         }
         return complete ? record : nil
@@ -106,6 +127,23 @@ struct ResourceSchema<Record>: Sendable {
         }
         return lines.joined(separator: "\n")
     }
+}
+
+/// Where the members of one object lie, as `ResourceSchema.locate` found them.
+struct LocatedMembers {
+    struct Member {
+        /// Where the value starts.
+        var start: Int
+        /// Where an array's elements start, noted while stepping over it.
+        var extent: JSONArrayExtent?
+    }
+
+    /// Per declared field, in declaration order; nil when absent.
+    fileprivate var members: [Member?]
+    /// The names of members the schema does not declare (already reported as unknown).
+    let unknown: [JSONText]
+    /// Where the object ends.
+    fileprivate var end: Int
 }
 
 /// Which members an object had, for rules across fields.
@@ -231,6 +269,17 @@ struct FixtureDiagnostics {
 
     mutating func error(_ path: String, _ message: String) {
         self.errors.append(FixtureError(source: self.source, path: path, message: message))
+    }
+
+    /// Errors reported elsewhere (a chunk of a large array decoded apart: `ResourceSchema+Concurrent`), in order.
+    mutating func append(_ errors: [FixtureError]) {
+        self.errors += errors
+    }
+
+    /// The errors reported so far, which are then no longer held here.
+    mutating func takeErrors() -> [FixtureError] {
+        defer { self.errors = [] }
+        return self.errors
     }
 
     func location(_ path: String) -> FixtureLocation {
