@@ -147,6 +147,29 @@ import Testing
         }
     }
 
+    /// A raw control character in a string is refused where it stands, wherever it falls among the bytes the
+    /// reader tests eight at a time (every lane of a word, and the tail), after ASCII or multi-byte text.
+    @Test func rawControlCharactersInStringsAreRefusedWhereTheyStand() {
+        for control in [0x00, 0x01, 0x09, 0x0A, 0x1F] as [UInt8] {
+            for padding in ["", "a", "ab", "abc", "abcd", "abcde", "abcdef", "abcdefg", "abcdefgh", "é", "éé€"] {
+                let prefix = Array(#"{"organizations":[{"name":"x","id":""#.utf8) + Array(padding.utf8)
+                for tail in [#""}]}"#, #"","name":"y"}]}"#] {
+                    let json = prefix + [control] + Array(tail.utf8)
+                    var reported: [String] = []
+                    do {
+                        _ = try FixtureLoader.load(json: json, source: "test.json")
+                    } catch {
+                        reported = error.errors.map(\.description)
+                    }
+                    #expect(
+                        reported == [
+                            "test.json: $: invalid JSON at line 1, column \(prefix.count + 1): unescaped control character in a string"
+                        ], "byte \(control) after \(padding.debugDescription)")
+                }
+            }
+        }
+    }
+
     /// A large array is decoded in chunks on several cores (`ResourceSchema+Concurrent`); what users see is the
     /// serial decoder's: errors in element order, each record's in declaration order, and records left out as
     /// invalid shift no later record's location (the duplicate at the end is named by its own index).

@@ -52,7 +52,7 @@ enum SavedResponse {
         document.tenantRestoreJobs = LocatedRecords(source: diagnostics.source, path: parent, indices: [])
         var snapshots = LocatedRecords<TenantSnapshot>(source: diagnostics.source, path: parent, indices: [])
         func item(_ reader: inout JSONReader, index: Int) throws(JSONSyntaxError) {
-            let itemPath = isList ? "\(parent)[\(index)]" : parent
+            let itemPath = isList ? JSONPath(parent).element(index) : JSONPath(parent)
             let kind = try Self.kind(of: reader)
             if kind == .snapshot {
                 guard var snapshot = try TenantSnapshot.schema.decode(&reader, at: itemPath, &diagnostics) else { return }
@@ -83,7 +83,7 @@ enum SavedResponse {
                     try reader.readArray { reader, index throws(JSONSyntaxError) in try item(&reader, index: index) }
                 case "links", "totalCount": try reader.skipValue()
                 default:
-                    diagnostics.error("$." + name, "unknown field (expected one of: links, results, totalCount)")
+                    diagnostics.error(JSONPath("$").member(name), "unknown field (expected one of: links, results, totalCount)")
                     try reader.skipValue()
                 }
             }

@@ -72,10 +72,25 @@ struct JSONReader {
     }
 
     /// Bit n is set when byte n (below 0x20) occurs: one pass, where a `memchr` per byte value read the buffer 32
-    /// times (a tenth of the time a large fixture took to load).
+    /// times (a tenth of the time a large fixture took to load). Compact JSON has no such bytes at all, so eight
+    /// bytes are tested at once and only a word holding one is looked at byte by byte (a byte loop over the whole
+    /// buffer was 4% of loading 100,000 restore jobs; `SIMD32` compares, not specialised, made it 27%).
     private static func controlBytesPresent(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt32 {
         var present: UInt32 = 0
-        for byte in bytes where byte < 0x20 { present |= 1 << UInt32(byte) }
+        func scan(_ range: Range<Int>) {
+            for byte in bytes[range] where byte < 0x20 { present |= 1 << UInt32(byte) }
+        }
+        var start = 0
+        if let base = UnsafeRawPointer(bytes.baseAddress) {
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            while start + 8 <= bytes.count {
+                let word = base.loadUnaligned(fromByteOffset: start, as: UInt64.self)
+                // Nonzero exactly when some byte of the word is below 0x20 ("hasless" in Bit Twiddling Hacks).
+                if (word &- ones &* 0x20) & ~word & (ones &* 0x80) != 0 { scan(start..<start + 8) }
+                start += 8
+            }
+        }
+        scan(start..<bytes.count)
         return present
     }
 

@@ -5,7 +5,7 @@ struct FieldCodec<Value>: Sendable {
     /// How FORMAT.md names the type.
     let type: String
     /// Reads the value at the reader; nil (after reporting at `path`) when it is invalid.
-    let decode: @Sendable (inout JSONReader, inout FixtureDiagnostics, String) throws(JSONSyntaxError) -> Value?
+    let decode: @Sendable (inout JSONReader, inout FixtureDiagnostics, JSONPath) throws(JSONSyntaxError) -> Value?
     let encode: @Sendable (Value) -> JSONValue
 
     /// This codec with a further check on decoded values; `problem` returns the message for a bad one.
@@ -26,7 +26,7 @@ struct FieldCodec<Value>: Sendable {
     /// Reads a value of `kind` with `read`, or reports what was found instead.
     fileprivate static func expecting(
         _ kind: JSONKind, _ expected: String, _ reader: inout JSONReader, _ diagnostics: inout FixtureDiagnostics,
-        _ path: String, _ read: (inout JSONReader, inout FixtureDiagnostics) throws(JSONSyntaxError) -> Value?
+        _ path: JSONPath, _ read: (inout JSONReader, inout FixtureDiagnostics) throws(JSONSyntaxError) -> Value?
     ) throws(JSONSyntaxError) -> Value? {
         let found = try reader.kind()
         guard found == kind else {
@@ -162,8 +162,9 @@ extension FieldCodec {
                 try Self.expecting(.array, "an array", &reader, &diagnostics, path) { (reader, diagnostics) throws(JSONSyntaxError) in
                     var elements: [Element] = []
                     var valid = true
+                    let path = path.flattened
                     try reader.readArray { reader, index throws(JSONSyntaxError) in
-                        if let value = try element.decode(&reader, &diagnostics, "\(path)[\(index)]") {
+                        if let value = try element.decode(&reader, &diagnostics, path.element(index)) {
                             elements.append(value)
                         } else {
                             valid = false
@@ -240,7 +241,8 @@ extension FieldCodec {
             decode: { reader, diagnostics, path throws(JSONSyntaxError) in
                 let extent = reader.arrayExtent
                 return try Self.expecting(.array, "an array", &reader, &diagnostics, path) { (reader, diagnostics) throws(JSONSyntaxError) in
-                    var located = LocatedRecords<Record>(source: diagnostics.source, path: path)
+                    let path = path.flattened
+                    var located = LocatedRecords<Record>(source: diagnostics.source, path: path.description)
                     if let extent {
                         located.records.reserveCapacity(extent.elementStarts.count)
                         if schema.decodesConcurrently(extent, from: reader.index) {
@@ -249,7 +251,7 @@ extension FieldCodec {
                         }
                     }
                     try reader.readArray { reader, index throws(JSONSyntaxError) in
-                        located.add(try schema.decode(&reader, at: "\(path)[\(index)]", &diagnostics), index: index)
+                        located.add(try schema.decode(&reader, at: path.element(index), &diagnostics), index: index)
                     }
                     return located
                 }

@@ -26,7 +26,7 @@ extension ResourceSchema where Record: Sendable {
     /// before the next: decoded records are then held twice only a wave at a time, not the whole array at once,
     /// which keeps the peak under twice the file's size.
     func decodeConcurrently(
-        _ reader: inout JSONReader, _ extent: JSONArrayExtent, at path: String,
+        _ reader: inout JSONReader, _ extent: JSONArrayExtent, at path: JSONPath,
         into located: inout LocatedRecords<Record>, _ diagnostics: inout FixtureDiagnostics
     ) throws(JSONSyntaxError) {
         let slots = 2 * ProcessInfo.processInfo.activeProcessorCount
@@ -70,7 +70,8 @@ private struct ChunkInput: @unchecked Sendable {
     /// run, and outlive them (`concurrentPerform` returns when every chunk is done).
     let reader: JSONReader
     let starts: [Int]
-    let path: String
+    /// The array's path, held as one text (`JSONPath.flattened`).
+    let path: JSONPath
 }
 
 /// One slot's state: its diagnostics, and the records (nil: invalid) and syntax error of its chunk in this wave.
@@ -88,7 +89,7 @@ private struct ChunkWorker<Record: Sendable>: Sendable {
         do throws(JSONSyntaxError) {
             for index in elements {
                 reader.index = input.starts[index]
-                self.records.append(try schema.decode(&reader, at: "\(input.path)[\(index)]", &self.diagnostics))
+                self.records.append(try schema.decode(&reader, at: input.path.element(index), &self.diagnostics))
             }
         } catch {
             self.failure = error

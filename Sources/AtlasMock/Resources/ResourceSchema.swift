@@ -9,11 +9,11 @@ struct ResourceSchema<Record>: Sendable {
     let fields: [ResourceField<Record>]
     let blank: @Sendable () -> Record
     /// Rules across fields, run after every field was read: false drops the record (after reporting why).
-    let check: (@Sendable (inout Record, FieldPresence, inout FixtureDiagnostics, String) -> Bool)?
+    let check: (@Sendable (inout Record, FieldPresence, inout FixtureDiagnostics, JSONPath) -> Bool)?
 
     init(
         _ name: String, blank: @escaping @Sendable () -> Record, fields: [ResourceField<Record>],
-        check: (@Sendable (inout Record, FieldPresence, inout FixtureDiagnostics, String) -> Bool)? = nil
+        check: (@Sendable (inout Record, FieldPresence, inout FixtureDiagnostics, JSONPath) -> Bool)? = nil
     ) {
         self.name = name
         self.blank = blank
@@ -27,7 +27,7 @@ struct ResourceSchema<Record>: Sendable {
     /// Reads the object at the reader into a record. Members are first located, then read in declaration order,
     /// so errors come in a stable order and a field's reader may use fields declared before it. Nil when the
     /// value is not an object, a required field is missing or invalid, or `check` refused it.
-    func decode(_ reader: inout JSONReader, at path: String, _ diagnostics: inout FixtureDiagnostics)
+    func decode(_ reader: inout JSONReader, at path: JSONPath, _ diagnostics: inout FixtureDiagnostics)
         throws(JSONSyntaxError) -> Record?
     {
         guard let members = try self.locate(&reader, at: path, &diagnostics) else { return nil }
@@ -36,7 +36,7 @@ struct ResourceSchema<Record>: Sendable {
 
     /// Steps over the object at the reader (checking its syntax), noting where each declared member's value
     /// starts and reporting unknown and repeated members. Nil when the value is not an object (reported).
-    func locate(_ reader: inout JSONReader, at path: String, _ diagnostics: inout FixtureDiagnostics)
+    func locate(_ reader: inout JSONReader, at path: JSONPath, _ diagnostics: inout FixtureDiagnostics)
         throws(JSONSyntaxError) -> LocatedMembers?
     {
         let kind = try reader.kind()
@@ -59,13 +59,13 @@ struct ResourceSchema<Record>: Sendable {
                 }
             }
             guard let found else {
-                diagnostics.error(path + "." + reader.string(key), "unknown field (expected one of: \(self.fieldList))")
+                diagnostics.error(path.member(reader.string(key)), "unknown field (expected one of: \(self.fieldList))")
                 unknown.append(key)
                 try reader.skipValue()
                 return
             }
             // A repeated member is reported; its last value is the one read.
-            if members[found] != nil { diagnostics.error(path + "." + self.fields[found].name, "duplicate field") }
+            if members[found] != nil { diagnostics.error(path.member(self.fields[found].name), "duplicate field") }
             let start = reader.index
             cursor = found + 1
             if try reader.kind() == .array {
@@ -80,17 +80,15 @@ struct ResourceSchema<Record>: Sendable {
 
     /// Reads the members `locate` found into a record, in declaration order, and leaves the reader after the
     /// object.
-    func read(_ located: LocatedMembers, _ reader: inout JSONReader, at path: String,
+    func read(_ located: LocatedMembers, _ reader: inout JSONReader, at path: JSONPath,
         _ diagnostics: inout FixtureDiagnostics) throws(JSONSyntaxError) -> Record?
     {
         var record = self.blank()
         var complete = true
-        // Made once per record: a field's path is then one concatenation (a large fixture has millions).
-        let prefix = path + "."
         for (index, field) in self.fields.enumerated() {
             guard let member = located.members[index] else {
                 if field.required {
-                    diagnostics.error(prefix + field.name, "missing required field")
+                    diagnostics.error(path.member(field.name), "missing required field")
                     complete = false
                 }
                 continue
@@ -98,7 +96,7 @@ struct ResourceSchema<Record>: Sendable {
             reader.index = member.start
             reader.arrayExtent = member.extent
             defer { reader.arrayExtent = nil }
-            if try !field.decode(&reader, &record, &diagnostics, prefix + field.name), field.required {
+            if try !field.decode(&reader, &record, &diagnostics, path.member(field.name)), field.required {
                 complete = false
             }
         }
@@ -168,13 +166,13 @@ final class ResourceField<Record>: Sendable {
     let readOnly: Bool
     let summary: String
     /// Reads the value at the reader into the record; false when it was invalid (already reported).
-    let decode: @Sendable (inout JSONReader, inout Record, inout FixtureDiagnostics, String) throws(JSONSyntaxError) -> Bool
+    let decode: @Sendable (inout JSONReader, inout Record, inout FixtureDiagnostics, JSONPath) throws(JSONSyntaxError) -> Bool
     /// The value in the fixture format; nil when absent. A nil closure: never written (accepted and ignored).
     let encode: (@Sendable (Record) -> JSONValue?)?
 
     init(
         name: String, utf8: [UInt8], type: String, required: Bool, readOnly: Bool, summary: String,
-        decode: @escaping @Sendable (inout JSONReader, inout Record, inout FixtureDiagnostics, String) throws(JSONSyntaxError) -> Bool,
+        decode: @escaping @Sendable (inout JSONReader, inout Record, inout FixtureDiagnostics, JSONPath) throws(JSONSyntaxError) -> Bool,
         encode: (@Sendable (Record) -> JSONValue?)?
     ) {
         self.name = name
@@ -267,8 +265,8 @@ struct FixtureDiagnostics {
         self.source = source
     }
 
-    mutating func error(_ path: String, _ message: String) {
-        self.errors.append(FixtureError(source: self.source, path: path, message: message))
+    mutating func error(_ path: JSONPath, _ message: String) {
+        self.errors.append(FixtureError(source: self.source, path: path.description, message: message))
     }
 
     /// Errors reported elsewhere (a chunk of a large array decoded apart: `ResourceSchema+Concurrent`), in order.
