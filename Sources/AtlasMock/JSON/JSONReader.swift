@@ -15,6 +15,13 @@ struct JSONArrayExtent: Sendable {
     var end: Int
 }
 
+/// What stepping over a value learnt that reading it can reuse: where an array's elements start, or a string's
+/// token (its closing quote found, its escapes and control bytes checked).
+enum JSONKnownValue: Sendable {
+    case array(JSONArrayExtent)
+    case string(JSONText)
+}
+
 /// What the next value is.
 enum JSONKind {
     case object, array, string, number, bool, null
@@ -49,9 +56,16 @@ struct JSONReader {
     let bytes: UnsafeBufferPointer<UInt8>
     /// The read position; decoders may move it back to a value they saw earlier (`ResourceSchema`).
     var index = 0
-    /// The extent of the array at the read position, when a decoder already stepped over it once
-    /// (`ResourceSchema` locates members before reading them) and said so. Nil when unknown.
-    var arrayExtent: JSONArrayExtent?
+    /// What a decoder that already stepped over the value at the read position learnt about it (`ResourceSchema`
+    /// locates members before reading them), so that reading it does not scan it again. Nil when unknown; a
+    /// string's token is only taken when it starts at the read position.
+    var known: JSONKnownValue?
+
+    /// The extent of the array at the read position, when known.
+    var arrayExtent: JSONArrayExtent? {
+        guard case .array(let extent)? = self.known else { return nil }
+        return extent
+    }
     private var depth = 0
     /// Which bytes below 0x20 occur at all. Outside strings only tab, LF and CR may, so compact JSON needs no
     /// per-string scan, pretty JSON only a `memchr` for those three, and a byte loop runs only when others occur.
@@ -213,6 +227,10 @@ struct JSONReader {
     /// Reads a string token (the reader must be at one: check `kind()` first).
     mutating func readString() throws(JSONSyntaxError) -> JSONText {
         self.skipWhitespace()
+        if case .string(let text)? = self.known, text.start == self.index + 1 {
+            self.index = text.end + 1
+            return text
+        }
         return try self.string()
     }
 
@@ -279,7 +297,7 @@ struct JSONReader {
         var reader = self
         reader.index = start
         reader.depth += 1
-        reader.arrayExtent = nil
+        reader.known = nil
         return reader
     }
 

@@ -68,10 +68,12 @@ struct ResourceSchema<Record>: Sendable {
             if members[found] != nil { diagnostics.error(path.member(self.fields[found].name), "duplicate field") }
             let start = reader.index
             cursor = found + 1
-            if try reader.kind() == .array {
-                members[found] = LocatedMembers.Member(start: start, extent: try reader.skipArray())
-            } else {
-                members[found] = LocatedMembers.Member(start: start, extent: nil)
+            // What stepping over the value learns is kept, so reading it does not scan it again.
+            switch try reader.kind() {
+            case .array: members[found] = LocatedMembers.Member(start: start, known: .array(try reader.skipArray()))
+            case .string: members[found] = LocatedMembers.Member(start: start, known: .string(try reader.readString()))
+            default:
+                members[found] = LocatedMembers.Member(start: start, known: nil)
                 try reader.skipValue()
             }
         }
@@ -94,8 +96,8 @@ struct ResourceSchema<Record>: Sendable {
                 continue
             }
             reader.index = member.start
-            reader.arrayExtent = member.extent
-            defer { reader.arrayExtent = nil }
+            reader.known = member.known
+            defer { reader.known = nil }
             if try !field.decode(&reader, &record, &diagnostics, path.member(field.name)), field.required {
                 complete = false
             }
@@ -132,8 +134,8 @@ struct LocatedMembers {
     struct Member {
         /// Where the value starts.
         var start: Int
-        /// Where an array's elements start, noted while stepping over it.
-        var extent: JSONArrayExtent?
+        /// What stepping over the value learnt (an array's extent, a string's token).
+        var known: JSONKnownValue?
     }
 
     /// Per declared field, in declaration order; nil when absent.
