@@ -175,7 +175,7 @@ import Testing
     /// invalid shift no later record's location (the duplicate at the end is named by its own index).
     @Test func aLargeArrayReportsErrorsInElementOrder() throws {
         let count = 20_000
-        let invalid = [0, 4_095, 4_096, 8_191, 8_192, 12_000, 16_383, 16_384, 19_998]
+        let invalid = [0, 1_023, 1_024, 4_095, 4_096, 8_191, 8_192, 12_000, 16_383, 16_384, 19_998]
         func id(_ index: Int) -> String { String(format: "%024x", index == count - 1 ? 2 : index) }
         var json = "{\(Self.base),\"tenantRestoreJobs\":["
         for index in 0..<count {
