@@ -48,21 +48,26 @@ extension FieldCodec where Value == String {
         }, encode: { .string($0) })
 
     /// A 24-hex id (`^([a-f0-9]{24})$`), checked on the raw bytes: ids are most of a fixture's strings.
-    static let objectID = FieldCodec(
-        type: "ObjectId",
-        decode: { reader, diagnostics, path throws(JSONSyntaxError) in
-            try Self.expecting(.string, "a string", &reader, &diagnostics, path) { (reader, diagnostics) throws(JSONSyntaxError) in
-                let text = try reader.readString()
-                let id = reader.string(text)
-                if let raw = reader.raw(text), Identifiers.isObjectID(bytes: raw) { return id }
-                diagnostics.error(path, "\"\(id)\" is not a 24-digit lowercase hexadecimal id")
-                return nil
-            }
-        }, encode: { .string($0) })
+    static let objectID = FieldCodec.objectID(shared: false)
 
     /// An id that names another record (`projectId`, `snapshotId`…): checked like `objectID`, and stored once
-    /// however many records repeat it.
-    static let reference = FieldCodec.objectID.sharing()
+    /// however many records repeat it, looked up by its bytes (a repeated id makes no new string).
+    static let reference = FieldCodec.objectID(shared: true)
+
+    private static func objectID(shared: Bool) -> FieldCodec {
+        FieldCodec(
+            type: "ObjectId",
+            decode: { reader, diagnostics, path throws(JSONSyntaxError) in
+                try Self.expecting(.string, "a string", &reader, &diagnostics, path) { (reader, diagnostics) throws(JSONSyntaxError) in
+                    let text = try reader.readString()
+                    if let raw = reader.raw(text), Identifiers.isObjectID(bytes: raw) {
+                        return shared ? diagnostics.shared(text, in: reader) : reader.string(text)
+                    }
+                    diagnostics.error(path, "\"\(reader.string(text))\" is not a 24-digit lowercase hexadecimal id")
+                    return nil
+                }
+            }, encode: { .string($0) })
+    }
 
     /// This codec, keeping one copy of equal values (for values records repeat).
     func sharing() -> FieldCodec {
@@ -137,18 +142,20 @@ extension FieldCodec where Value == Int {
 }
 
 extension FieldCodec where Value: RawRepresentable<String> & CaseIterable & Sendable {
-    /// A value of a string enum, e.g. `status`.
+    /// A value of a string enum, e.g. `status`, told by the token's bytes: a large fixture has a few in every
+    /// record, and making each a `String` to look it up was 4% of decoding them.
     static var enumeration: FieldCodec {
         let names = Value.allCases.map(\.rawValue)
+        let cases = Value.allCases.map { (utf8: Array($0.rawValue.utf8), value: $0) }
         return FieldCodec(
             type: names.map { "`\($0)`" }.joined(separator: "\\|"),
             decode: { reader, diagnostics, path throws(JSONSyntaxError) in
-                guard let text = try FieldCodec<String>.string.decode(&reader, &diagnostics, path) else { return nil }
-                guard let value = Value(rawValue: text) else {
-                    diagnostics.error(path, "\"\(text)\" is not one of \(names.joined(separator: ", "))")
+                try Self.expecting(.string, "a string", &reader, &diagnostics, path) { (reader, diagnostics) throws(JSONSyntaxError) in
+                    let text = try reader.readString()
+                    for candidate in cases where reader.text(text, equals: candidate.utf8) { return candidate.value }
+                    diagnostics.error(path, "\"\(reader.string(text))\" is not one of \(names.joined(separator: ", "))")
                     return nil
                 }
-                return value
             }, encode: { .string($0.rawValue) })
     }
 }

@@ -289,6 +289,18 @@ struct FixtureDiagnostics {
     /// `value`, sharing the storage of an equal value read before.
     mutating func shared(_ value: String) -> String {
         if let recent = self.recentValues.first(where: { $0 == value }) { return recent }
+        return self.remember(value)
+    }
+
+    /// The string a token denotes, sharing the storage of an equal value read before; one of the last few is
+    /// found by the token's bytes, without making a string of them first.
+    mutating func shared(_ text: JSONText, in reader: JSONReader) -> String {
+        if let recent = self.recentValues.first(where: { reader.text(text, equals: $0) }) { return recent }
+        return self.remember(reader.string(text))
+    }
+
+    /// `value`, or an equal value kept before, now among the last few shared.
+    private mutating func remember(_ value: String) -> String {
         let known: String
         if let stored = self.sharedValues[value] {
             known = stored
