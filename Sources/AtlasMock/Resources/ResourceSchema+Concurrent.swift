@@ -88,10 +88,13 @@ private struct ChunkWorker<Record: Sendable>: Sendable {
 
     mutating func decode(_ elements: Range<Int>, of input: ChunkInput, with schema: ResourceSchema<Record>) {
         var reader = input.reader
+        // Every field's path holds the array's text, retained and released as the field is read: a copy of its own
+        // keeps each chunk off the one string all chunks would otherwise count references on at once.
+        let path = JSONPath(String(decoding: Array(input.path.description.utf8), as: UTF8.self))
         do throws(JSONSyntaxError) {
             for index in elements {
                 reader.index = input.starts[index]
-                self.records.append(try schema.decode(&reader, at: input.path.element(index), &self.diagnostics))
+                self.records.append(try schema.decode(&reader, at: path.element(index), &self.diagnostics))
             }
         } catch {
             self.failure = error
