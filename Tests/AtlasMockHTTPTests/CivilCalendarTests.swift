@@ -29,6 +29,9 @@ import Testing
     ])
     func dateText(days: Int, text: String) {
         #expect(CivilCalendar.dateText(daysSinceEpoch: days) == text)
-        #expect(CivilCalendar.parseDate(text).map { CivilCalendar.daysSinceEpoch(year: $0.year, month: $0.month, day: $0.day) } == days)
+        #expect(
+            CivilCalendar.parseDate(text).map {
+                CivilCalendar.daysSinceEpoch(year: $0.year, month: $0.month, day: $0.day)
+            } == days)
     }
 }

@@ -10,8 +10,8 @@ import Logging
 /// Adding a flag `--x` is a change to this file alone:
 /// - declare `@Option(help: .serve("x")) var x: Given<T>?`, where `T: OptionValue` parses the text and names
 ///   what it expects (OptionValue.swift; write a new one if none fits), or `@Flag(help: .serve("x")) var x = false`;
-/// - add its row to `table`: `ServeOption("x", "What it does.", given: { $0.x }, setting: \.atlas.someField)` (`absent:`
-///   for a setting that is nil by default, `isSet:` for a flag, `paths:` for a repeatable path option). The
+/// - add its row to `table`: `ServeOption("x", "What it does.", given: { $0.x }, setting: \.atlas.someField)`
+///   (`absent:` for a setting that is nil by default, `isSet:` for a flag, `paths:` for a repeatable path option). The
 ///   default is what `ServeSettings.defaults` holds at `setting` (usually `AtlasConfiguration`'s own default), and the
 ///   variable `ATLAS_MOCK_X` follows from the name.
 /// Then add the README row: `ReadmeFlagTableTests` fails until the README's "Running it" table names the flag,
@@ -66,7 +66,8 @@ struct ServeOptions: ParsableArguments {
     static var table: [ServeOption] {
         [
             ServeOption(
-                "host", "Address to bind: IPv4/IPv6 literal or name.", given: { $0.host }, setting: \.atlas.server.host),
+                "host", "Address to bind: IPv4/IPv6 literal or name.", given: { $0.host },
+                setting: \.atlas.server.host),
             ServeOption(
                 "port", "Port to bind; 0 picks a free one; off serves https only.", given: { $0.port },
                 setting: \.cleartextPort),
@@ -106,7 +107,8 @@ struct ServeOptions: ParsableArguments {
                 "nonce-lifetime", "Seconds a Digest nonce stays valid.", given: { $0.nonceLifetime },
                 setting: \.atlas.nonceLifetime),
             ServeOption(
-                "restore-phases", "Seconds created restore jobs spend PENDING,QUEUED,RUNNING.", given: { $0.restorePhases },
+                "restore-phases", "Seconds created restore jobs spend PENDING,QUEUED,RUNNING.",
+                given: { $0.restorePhases },
                 setting: \.atlas.restorePhases),
             ServeOption(
                 "cluster-transitions",
@@ -120,7 +122,8 @@ struct ServeOptions: ParsableArguments {
                 "max-connections", "Open connections beyond this are answered 503.", given: { $0.maxConnections },
                 setting: \.atlas.server.maxConnections),
             ServeOption(
-                "drain-timeout", "Seconds in-flight requests get after SIGTERM before exit.", given: { $0.drainTimeout },
+                "drain-timeout", "Seconds in-flight requests get after SIGTERM before exit.",
+                given: { $0.drainTimeout },
                 setting: \.atlas.server.drainTimeout),
             ServeOption(
                 "log-level",
