@@ -583,8 +583,9 @@ def main():
             os.remove(path)
         (t1, p1, s1), (t3, p3, s3) = figures[small], figures[large]
         row(f"validate-fixtures {small:,} jobs: s · peak MiB (file {s1:.0f} MiB)", f"{t1:.2f} · {p1:.0f}")
+        # A --quick file of a few MiB is smaller than the process itself, so its peak says nothing of the decoder.
         row(f"validate-fixtures {large:,} jobs: s · peak MiB (file {s3:.0f} MiB)", f"{t3:.2f} · {p3:.0f}", "", "",
-            "peak < 2x file", yes(p3 < 2 * s3))
+            "peak < 2x file", "n/a in --quick" if q else yes(p3 < 2 * s3))
         row(f"validate-fixtures time, {large:,} / {small:,} jobs", f"{t3 / t1:.2f}", "", "", "≤ 3", yes(t3 / t1 <= 3))
 
     shutil.rmtree(work, ignore_errors=True)

@@ -1,3 +1,4 @@
+import AtlasMockHTTP
 import FoundationEssentials
 
 /// A cluster as the clusters API shows it, in each of its media versions, as recorded from Atlas (17,793 objects):

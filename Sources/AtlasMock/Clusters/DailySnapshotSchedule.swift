@@ -1,3 +1,4 @@
+import AtlasMockHTTP
 import FoundationEssentials
 
 /// The daily snapshots Atlas takes of Flex and M2/M5 clusters, computed from the cluster and the clock rather than

@@ -1,3 +1,4 @@
+import AtlasMockHTTP
 import FoundationEssentials
 import Synchronization
 

@@ -1,3 +1,4 @@
+import AtlasMockHTTP
 import FoundationEssentials
 
 /// A cluster of any tier: its tier decides which backup API serves it, and everything the clusters and Flex APIs

@@ -8,7 +8,6 @@ import FoundationEssentials
 /// A calendar day written `YYYY-MM-DD`, as midnight UTC.
 struct CalendarDay: OptionValue {
     static let expected = "a date YYYY-MM-DD"
-    private static let style = Date.ISO8601FormatStyle().year().month().day()
     let setting: Date
 
     static func parse(_ text: String) -> Date? {
@@ -17,7 +16,11 @@ struct CalendarDay: OptionValue {
         return Date(timeIntervalSince1970: TimeInterval(days) * 86_400)
     }
 
-    var defaultValueDescription: String { Self.style.format(self.setting) }
+    /// Written by `CivilCalendar`: Foundation's format style sets up its calendar and time-zone caches, a tenth of a
+    /// start-up that only shows this default in help.
+    var defaultValueDescription: String {
+        CivilCalendar.dateText(daysSinceEpoch: Int((self.setting.timeIntervalSince1970 / 86_400).rounded(.down)))
+    }
 }
 
 /// Where the server clock starts: `now`, an RFC 3339 instant, or a signed offset from now in s, m, h or d.

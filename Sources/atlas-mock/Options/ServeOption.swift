@@ -14,46 +14,48 @@ struct ServeOption {
 
     var variable: String { Self.variable(for: self.flag) }
 
-    static func variable(for flag: String) -> String { "ATLAS_MOCK_" + flag.uppercased().replacing("-", with: "_") }
+    static func variable(for flag: String) -> String {
+        "ATLAS_MOCK_" + String(flag.uppercased().map { $0 == "-" ? "_" : $0 })
+    }
 
     /// The help ends in `[VARIABLE, default TEXT]`; the README test reads the variable and default from there.
     var help: String { "\(self.meaning) [\(self.variable), default \(self.defaultText)]" }
 
     /// An `@Option` stored at `setting`.
     init<Value: OptionValue>(
-        _ flag: String, _ meaning: String, given: KeyPath<ServeOptions, Given<Value>?>,
+        _ flag: String, _ meaning: String, given: @escaping (ServeOptions) -> Given<Value>?,
         setting: WritableKeyPath<ServeSettings, Value.Setting>
     ) {
         let shown = Value(setting: ServeSettings.defaults[keyPath: setting]).defaultValueDescription
         self.init(
-            flag, meaning, defaultText: shown, given: { $0[keyPath: given] },
+            flag, meaning, defaultText: shown, given: given,
             store: { $0[keyPath: setting] = $1.setting })
     }
 
     /// An `@Option` for a setting absent by default; `absent` says what happens then.
     init<Value: OptionValue>(
-        _ flag: String, _ meaning: String, given: KeyPath<ServeOptions, Given<Value>?>,
+        _ flag: String, _ meaning: String, given: @escaping (ServeOptions) -> Given<Value>?,
         setting: WritableKeyPath<ServeSettings, Value.Setting?>, absent: String
     ) {
         self.init(
-            flag, meaning, defaultText: absent, given: { $0[keyPath: given] },
+            flag, meaning, defaultText: absent, given: given,
             store: { $0[keyPath: setting] = $1.setting })
     }
 
     /// A `@Flag`: given, it turns the setting on; otherwise the variable (`true`/`false`, `1`/`0`, …) decides.
     init(
-        _ flag: String, _ meaning: String, isSet: KeyPath<ServeOptions, Bool>,
+        _ flag: String, _ meaning: String, isSet: @escaping (ServeOptions) -> Bool,
         setting: WritableKeyPath<ServeSettings, Bool>
     ) {
         let shown = OnOff(setting: ServeSettings.defaults[keyPath: setting]).defaultValueDescription
         self.init(
-            flag, meaning, defaultText: shown, given: { $0[keyPath: isSet] ? Given(OnOff(setting: true)) : nil },
+            flag, meaning, defaultText: shown, given: { isSet($0) ? Given(OnOff(setting: true)) : nil },
             store: { $0[keyPath: setting] = $1.setting })
     }
 
     /// A repeatable `@Option` of paths; the variable holds them `:`-separated. None given: `absent` says what happens.
     init(
-        _ flag: String, _ meaning: String, paths: KeyPath<ServeOptions, [String]>,
+        _ flag: String, _ meaning: String, paths: @escaping (ServeOptions) -> [String],
         setting: WritableKeyPath<ServeSettings, [String]>, absent: String
     ) {
         self.init(flag, meaning, repeated: paths, as: PathList.self, setting: setting, absent: absent)
@@ -62,11 +64,12 @@ struct ServeOption {
     /// A repeatable `@Option`; the variable holds the values as `List` separates them. None given: `absent` says
     /// what happens.
     init<List: OptionValue>(
-        _ flag: String, _ meaning: String, repeated: KeyPath<ServeOptions, [String]>, as list: List.Type,
+        _ flag: String, _ meaning: String, repeated: @escaping (ServeOptions) -> [String], as list: List.Type,
         setting: WritableKeyPath<ServeSettings, [String]>, absent: String
     ) where List.Setting == [String] {
         let given = { (command: ServeOptions) in
-            command[keyPath: repeated].isEmpty ? nil : Given(List(setting: command[keyPath: repeated]))
+            let values = repeated(command)
+            return values.isEmpty ? nil : Given(List(setting: values))
         }
         self.init(flag, meaning, defaultText: absent, given: given, store: { $0[keyPath: setting] = $1.setting })
     }
