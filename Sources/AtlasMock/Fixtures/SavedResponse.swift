@@ -83,7 +83,8 @@ enum SavedResponse {
                     try reader.readArray { reader, index throws(JSONSyntaxError) in try item(&reader, index: index) }
                 case "links", "totalCount": try reader.skipValue()
                 default:
-                    diagnostics.error(JSONPath("$").member(name), "unknown field (expected one of: links, results, totalCount)")
+                    diagnostics.error(
+                        JSONPath("$").member(name), "unknown field (expected one of: links, results, totalCount)")
                     try reader.skipValue()
                 }
             }

@@ -25,7 +25,9 @@ struct JSONPath: Sendable, CustomStringConvertible, ExpressibleByStringLiteral {
     /// `path[index]`. Reading many elements, take `flattened` first: an element of a member's path is made into
     /// text each time.
     func element(_ index: Int) -> JSONPath {
-        guard self.index == nil, self.member == nil else { return JSONPath(base: self.description, index: index, member: nil) }
+        guard self.index == nil, self.member == nil else {
+            return JSONPath(base: self.description, index: index, member: nil)
+        }
         return JSONPath(base: self.base, index: index, member: nil)
     }
 
