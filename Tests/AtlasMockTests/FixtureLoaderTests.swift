@@ -147,6 +147,59 @@ import Testing
         }
     }
 
+    /// A raw control character in a string is refused where it stands, wherever it falls among the bytes the
+    /// reader tests eight at a time (every lane of a word, and the tail), after ASCII or multi-byte text.
+    @Test func rawControlCharactersInStringsAreRefusedWhereTheyStand() {
+        for control in [0x00, 0x01, 0x09, 0x0A, 0x1F] as [UInt8] {
+            for padding in ["", "a", "ab", "abc", "abcd", "abcde", "abcdef", "abcdefg", "abcdefgh", "é", "éé€"] {
+                let prefix = Array(#"{"organizations":[{"name":"x","id":""#.utf8) + Array(padding.utf8)
+                for tail in [#""}]}"#, #"","name":"y"}]}"#] {
+                    let json = prefix + [control] + Array(tail.utf8)
+                    var reported: [String] = []
+                    do {
+                        _ = try FixtureLoader.load(json: json, source: "test.json")
+                    } catch {
+                        reported = error.errors.map(\.description)
+                    }
+                    #expect(
+                        reported == [
+                            "test.json: $: invalid JSON at line 1, column \(prefix.count + 1): unescaped control character in a string"
+                        ], "byte \(control) after \(padding.debugDescription)")
+                }
+            }
+        }
+    }
+
+    /// A large array is decoded in chunks on several cores (`ResourceSchema+Concurrent`); what users see is the
+    /// serial decoder's: errors in element order, each record's in declaration order, and records left out as
+    /// invalid shift no later record's location (the duplicate at the end is named by its own index).
+    @Test func aLargeArrayReportsErrorsInElementOrder() throws {
+        let count = 20_000
+        let invalid = [0, 1_023, 1_024, 4_095, 4_096, 8_191, 8_192, 12_000, 16_383, 16_384, 19_998]
+        func id(_ index: Int) -> String { String(format: "%024x", index == count - 1 ? 2 : index) }
+        var json = "{\(Self.base),\"tenantRestoreJobs\":["
+        for index in 0..<count {
+            if index > 0 { json += "," }
+            let snapshot = invalid.contains(index) ? "x" : "69363f305f2a974a83589f46"
+            let extra = index == 12_000 ? #","extra":true"# : ""
+            json += #"{"clusterName":"Cluster0","id":"\#(id(index))","projectId":"32b6e34b3d91647abb20e7b8","restoreScheduledDate":"2025-12-09T14:21:05Z","snapshotId":"\#(snapshot)","status":"COMPLETED"\#(extra)}"#
+        }
+        json += "]}"
+        #expect(json.utf8.count > 2 << 20, "large enough to be decoded in chunks")
+        var expected: [String] = []
+        for index in invalid {
+            if index == 12_000 {
+                expected.append(
+                    "test.json: $.tenantRestoreJobs[12000].extra: unknown field (expected one of: id, projectId, clusterName, snapshotId, deliveryType, status, targetDeploymentItemName, targetProjectId, restoreScheduledDate, restoreFinishedDate, snapshotFinishedDate, expirationDate, snapshotUrl, links)"
+                )
+            }
+            expected.append("test.json: $.tenantRestoreJobs[\(index)].snapshotId: \"x\" is not a 24-digit lowercase hexadecimal id")
+        }
+        expected.append(
+            "test.json: $.tenantRestoreJobs[19999].id: duplicate restore job id \"\(id(2))\" (first defined at test.json $.tenantRestoreJobs[2])")
+        #expect(Self.errors(json) == expected)
+    }
+
     /// Not a benchmark, a guard against accidentally quadratic loading; the README quotes the measured figure.
     @Test func loadsManyRestoreJobs() throws {
         var json = "{\(Self.base),\"tenantRestoreJobs\":["

@@ -52,10 +52,19 @@ public enum FixtureLoader {
             let (document, documentErrors) = Self.decodeCollecting(json: sources[index].json, source: source) {
                 reader, diagnostics throws(JSONSyntaxError) in
                 if requestPath != nil { return try SavedResponse.decode(&reader, requestPath: requestPath, &diagnostics) }
-                if try SavedResponse.recognise(reader) {
+                // Located as a fixture document first: what the members are tells a saved response from one.
+                let start = reader.index
+                var asDocument = diagnostics
+                guard let members = try FixtureDocument.schema.locate(&reader, at: "$", &asDocument) else {
+                    diagnostics = asDocument
+                    return nil
+                }
+                if SavedResponse.recognise(members, in: reader) {
+                    reader.index = start
                     return try SavedResponse.decode(&reader, requestPath: nil, &diagnostics)
                 }
-                return try FixtureDocument.schema.decode(&reader, at: "$", &diagnostics)
+                diagnostics = asDocument
+                return try FixtureDocument.schema.read(members, &reader, at: "$", &diagnostics)
             }
             sources[index].json = []
             errors += documentErrors

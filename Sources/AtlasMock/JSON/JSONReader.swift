@@ -8,6 +8,20 @@ struct JSONText {
     var escaped: Bool
 }
 
+/// Where an array's elements start and where the array ends, noted by a decoder that stepped over it (`skipArray`):
+/// its reader can then allocate the array once, or decode its elements apart (`ResourceSchema+Concurrent`).
+struct JSONArrayExtent: Sendable {
+    var elementStarts: [Int]
+    var end: Int
+}
+
+/// What stepping over a value learnt that reading it can reuse: where an array's elements start, or a string's
+/// token (its closing quote found, its escapes and control bytes checked).
+enum JSONKnownValue: Sendable {
+    case array(JSONArrayExtent)
+    case string(JSONText)
+}
+
 /// What the next value is.
 enum JSONKind {
     case object, array, string, number, bool, null
@@ -42,10 +56,16 @@ struct JSONReader {
     let bytes: UnsafeBufferPointer<UInt8>
     /// The read position; decoders may move it back to a value they saw earlier (`ResourceSchema`).
     var index = 0
-    /// How many elements the array at the read position has, when a decoder already stepped over it once
-    /// (`ResourceSchema` locates members before reading them) and said so: lets the reader of a large array
-    /// allocate it once. Nil when unknown.
-    var elementCountHint: Int?
+    /// What a decoder that already stepped over the value at the read position learnt about it (`ResourceSchema`
+    /// locates members before reading them), so that reading it does not scan it again. Nil when unknown; a
+    /// string's token is only taken when it starts at the read position.
+    var known: JSONKnownValue?
+
+    /// The extent of the array at the read position, when known.
+    var arrayExtent: JSONArrayExtent? {
+        guard case .array(let extent)? = self.known else { return nil }
+        return extent
+    }
     private var depth = 0
     /// Which bytes below 0x20 occur at all. Outside strings only tab, LF and CR may, so compact JSON needs no
     /// per-string scan, pretty JSON only a `memchr` for those three, and a byte loop runs only when others occur.
@@ -66,10 +86,25 @@ struct JSONReader {
     }
 
     /// Bit n is set when byte n (below 0x20) occurs: one pass, where a `memchr` per byte value read the buffer 32
-    /// times (a tenth of the time a large fixture took to load).
+    /// times (a tenth of the time a large fixture took to load). Compact JSON has no such bytes at all, so eight
+    /// bytes are tested at once and only a word holding one is looked at byte by byte (a byte loop over the whole
+    /// buffer was 4% of loading 100,000 restore jobs; `SIMD32` compares, not specialised, made it 27%).
     private static func controlBytesPresent(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt32 {
         var present: UInt32 = 0
-        for byte in bytes where byte < 0x20 { present |= 1 << UInt32(byte) }
+        func scan(_ range: Range<Int>) {
+            for byte in bytes[range] where byte < 0x20 { present |= 1 << UInt32(byte) }
+        }
+        var start = 0
+        if let base = UnsafeRawPointer(bytes.baseAddress) {
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            while start + 8 <= bytes.count {
+                let word = base.loadUnaligned(fromByteOffset: start, as: UInt64.self)
+                // Nonzero exactly when some byte of the word is below 0x20 ("hasless" in Bit Twiddling Hacks).
+                if (word &- ones &* 0x20) & ~word & (ones &* 0x80) != 0 { scan(start..<start + 8) }
+                start += 8
+            }
+        }
+        scan(start..<bytes.count)
         return present
     }
 
@@ -192,6 +227,10 @@ struct JSONReader {
     /// Reads a string token (the reader must be at one: check `kind()` first).
     mutating func readString() throws(JSONSyntaxError) -> JSONText {
         self.skipWhitespace()
+        if case .string(let text)? = self.known, text.start == self.index + 1 {
+            self.index = text.end + 1
+            return text
+        }
         return try self.string()
     }
 
@@ -229,24 +268,37 @@ struct JSONReader {
         guard try self.literal("null") else { throw self.failure("unexpected character") }
     }
 
-    /// Steps over the next value, checking its syntax; returns the element count when it was an array.
-    @discardableResult
-    mutating func skipValue() throws(JSONSyntaxError) -> Int? {
+    /// Steps over the next value, checking its syntax.
+    mutating func skipValue() throws(JSONSyntaxError) {
         switch try self.kind() {
-        case .object: try self.readObject { reader, _ throws(JSONSyntaxError) in _ = try reader.skipValue() }
-        case .array:
-            var count = 0
-            try self.readArray { reader, _ throws(JSONSyntaxError) in
-                try reader.skipValue()
-                count += 1
-            }
-            return count
+        case .object: try self.readObject { reader, _ throws(JSONSyntaxError) in try reader.skipValue() }
+        case .array: try self.readArray { reader, _ throws(JSONSyntaxError) in try reader.skipValue() }
         case .string: _ = try self.string()
         case .number: _ = try self.readNumber()
         case .bool: _ = try self.readBool()
         case .null: try self.readNull()
         }
-        return nil
+    }
+
+    /// Steps over the array at the read position as `skipValue` does, noting where each element starts.
+    mutating func skipArray() throws(JSONSyntaxError) -> JSONArrayExtent {
+        var starts: [Int] = []
+        try self.readArray { reader, _ throws(JSONSyntaxError) in
+            _ = try reader.kind()
+            starts.append(reader.index)
+            try reader.skipValue()
+        }
+        return JSONArrayExtent(elementStarts: starts, end: self.index)
+    }
+
+    /// A reader at the element starting at `start` of the array at the read position (found by `skipArray`),
+    /// nested as deep as that element: the same errors, at the same offsets, as reading the array through.
+    func element(at start: Int) -> JSONReader {
+        var reader = self
+        reader.index = start
+        reader.depth += 1
+        reader.known = nil
+        return reader
     }
 
     /// Reads the next value as a tree (for small documents).
@@ -341,6 +393,16 @@ struct JSONReader {
         return String(unsafeUninitializedCapacity: count) { storage in
             memcpy(storage.baseAddress!, self.bytes.baseAddress! + text.start, count)
             return count
+        }
+    }
+
+    /// Whether a token's text is exactly `string`, compared in place.
+    func text(_ text: JSONText, equals string: String) -> Bool {
+        if text.escaped { return self.string(text).utf8.elementsEqual(string.utf8) }
+        var string = string
+        return string.withUTF8 { utf8 in
+            utf8.count == text.end - text.start
+                && (utf8.isEmpty || memcmp(self.bytes.baseAddress! + text.start, utf8.baseAddress!, utf8.count) == 0)
         }
     }
 

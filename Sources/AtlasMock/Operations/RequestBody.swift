@@ -23,7 +23,7 @@ enum RequestBody {
             let valid = JSONWriter.encode(value, style: .compact).withUnsafeBufferPointer { buffer -> Bool in
                 guard var reader = try? JSONReader(buffer) else { return false }
                 var diagnostics = FixtureDiagnostics(source: "request body")
-                let decoded = (try? field.decode(&reader, &record, &diagnostics, "$." + name)) ?? false
+                let decoded = (try? field.decode(&reader, &record, &diagnostics, JSONPath("$").member(name))) ?? false
                 return decoded && diagnostics.errors.isEmpty
             }
             guard valid else { throw .api(.invalidJSONAttribute, .string(name)) }

@@ -183,15 +183,15 @@ extension Cluster {
             if cluster.tier == ClusterTiers.flex {
                 guard cluster.flexOrigin != nil else {
                     if !present("flexOrigin") {
-                        diagnostics.error(path + ".flexOrigin", "missing required field (FLEX clusters need flexOrigin)")
+                        diagnostics.error(path.member("flexOrigin"), "missing required field (FLEX clusters need flexOrigin)")
                     }
                     return false
                 }
             } else if present("flexOrigin") {
-                diagnostics.error(path + ".flexOrigin", "only FLEX clusters have a flexOrigin")
+                diagnostics.error(path.member("flexOrigin"), "only FLEX clusters have a flexOrigin")
             }
             if present("instanceSize"), !(cluster.kind == .flex(origin: .createCluster) || cluster.kind == .flex(origin: .migratedFromShared)) {
-                diagnostics.error(path + ".instanceSize", "only createCluster and migratedFromShared FLEX clusters have an instanceSize")
+                diagnostics.error(path.member("instanceSize"), "only createCluster and migratedFromShared FLEX clusters have an instanceSize")
             }
             if !present("id") { cluster.id = "" }
             if !present("instanceSize") { cluster.tenantInstanceSize = nil }

@@ -41,15 +41,15 @@ enum CredentialFields {
                 var valid = true
                 let credentialOrg = credential[keyPath: orgId]
                 for (index, entry) in list.enumerated() {
-                    let rolePath = "\(path)[\(index)]"
+                    let rolePath = path.element(index)
                     switch (entry.orgId, entry.groupId) {
                     case (let org?, nil):
                         if !credentialOrg.isEmpty, org != credentialOrg {
                             diagnostics.error(
-                                rolePath + ".orgId", "\"\(org)\" is not the credential's organization \"\(credentialOrg)\"")
+                                rolePath.member("orgId"), "\"\(org)\" is not the credential's organization \"\(credentialOrg)\"")
                         } else if !AtlasRoles.organization.contains(entry.roleName) {
                             diagnostics.error(
-                                rolePath + ".roleName",
+                                rolePath.member("roleName"),
                                 "\"\(entry.roleName)\" is not an organization role (expected one of: \(AtlasRoles.organization.joined(separator: ", ")))")
                         } else {
                             roles.orgRoles.append(entry.roleName)
@@ -61,7 +61,7 @@ enum CredentialFields {
                             continue
                         }
                         diagnostics.error(
-                            rolePath + ".roleName",
+                            rolePath.member("roleName"),
                             "\"\(entry.roleName)\" is not a project role (expected one of: \(AtlasRoles.project.joined(separator: ", ")))")
                     default:
                         diagnostics.error(rolePath, "a role needs exactly one of orgId or groupId")
@@ -100,20 +100,20 @@ enum CredentialFields {
                 var valid = true
                 var parsed: [AccessListEntry] = []
                 for (index, item) in list.enumerated() {
-                    let entryPath = "\(path)[\(index)]"
+                    let entryPath = path.element(index)
                     switch (item.ipAddress, item.cidrBlock) {
                     case (let address?, nil):
                         if !address.contains("/"), let entry = AccessListEntry(address) {
                             parsed.append(entry)
                             continue
                         }
-                        diagnostics.error(entryPath + ".ipAddress", "\"\(address)\" is not an IP address")
+                        diagnostics.error(entryPath.member("ipAddress"), "\"\(address)\" is not an IP address")
                     case (nil, let block?):
                         if block.contains("/"), let entry = AccessListEntry(block) {
                             parsed.append(entry)
                             continue
                         }
-                        diagnostics.error(entryPath + ".cidrBlock", "\"\(block)\" is not a CIDR block")
+                        diagnostics.error(entryPath.member("cidrBlock"), "\"\(block)\" is not a CIDR block")
                     default:
                         diagnostics.error(entryPath, "an access list entry needs exactly one of ipAddress or cidrBlock")
                     }

@@ -181,19 +181,19 @@ extension FaultRule {
             let failJobs = declaration.failRestoreJobs ?? false
             if failJobs && (drop || present("errorCode")) {
                 diagnostics.error(
-                    path + ".failRestoreJobs",
+                    path.member("failRestoreJobs"),
                     "a fault that fails restore jobs lets the request through; drop errorCode and dropConnection")
             }
             var action = Action.proceed
             if let code = declaration.errorCode {
                 action = .error(code, parameters: declaration.parameters)
                 if drop {
-                    diagnostics.error(path + ".dropConnection", "a fault either answers errorCode or drops the connection, not both")
+                    diagnostics.error(path.member("dropConnection"), "a fault either answers errorCode or drops the connection, not both")
                 }
             } else if present("errorCode") {
                 // Reported by the field.
             } else if present("parameters") {
-                diagnostics.error(path + ".parameters", "parameters need an errorCode")
+                diagnostics.error(path.member("parameters"), "parameters need an errorCode")
             } else if drop {
                 action = .dropConnection
             } else if failJobs {
@@ -203,8 +203,8 @@ extension FaultRule {
             switch (declaration.delayMs, declaration.delayMaxMs) {
             case (let low?, nil): delay = low...low
             case (let low?, let high?) where high >= low: delay = low...high
-            case (.some, .some): diagnostics.error(path + ".delayMaxMs", "must not be less than delayMs")
-            case (nil, .some): diagnostics.error(path + ".delayMaxMs", "needs delayMs (the lower bound)")
+            case (.some, .some): diagnostics.error(path.member("delayMaxMs"), "must not be less than delayMs")
+            case (nil, .some): diagnostics.error(path.member("delayMaxMs"), "needs delayMs (the lower bound)")
             case (nil, nil): break
             }
             if case .proceed = action, delay == nil, !present("errorCode"), !present("delayMs"), !failJobs {

@@ -5,7 +5,7 @@ struct FieldCodec<Value>: Sendable {
     /// How FORMAT.md names the type.
     let type: String
     /// Reads the value at the reader; nil (after reporting at `path`) when it is invalid.
-    let decode: @Sendable (inout JSONReader, inout FixtureDiagnostics, String) throws(JSONSyntaxError) -> Value?
+    let decode: @Sendable (inout JSONReader, inout FixtureDiagnostics, JSONPath) throws(JSONSyntaxError) -> Value?
     let encode: @Sendable (Value) -> JSONValue
 
     /// This codec with a further check on decoded values; `problem` returns the message for a bad one.
@@ -26,7 +26,7 @@ struct FieldCodec<Value>: Sendable {
     /// Reads a value of `kind` with `read`, or reports what was found instead.
     fileprivate static func expecting(
         _ kind: JSONKind, _ expected: String, _ reader: inout JSONReader, _ diagnostics: inout FixtureDiagnostics,
-        _ path: String, _ read: (inout JSONReader, inout FixtureDiagnostics) throws(JSONSyntaxError) -> Value?
+        _ path: JSONPath, _ read: (inout JSONReader, inout FixtureDiagnostics) throws(JSONSyntaxError) -> Value?
     ) throws(JSONSyntaxError) -> Value? {
         let found = try reader.kind()
         guard found == kind else {
@@ -48,21 +48,26 @@ extension FieldCodec where Value == String {
         }, encode: { .string($0) })
 
     /// A 24-hex id (`^([a-f0-9]{24})$`), checked on the raw bytes: ids are most of a fixture's strings.
-    static let objectID = FieldCodec(
-        type: "ObjectId",
-        decode: { reader, diagnostics, path throws(JSONSyntaxError) in
-            try Self.expecting(.string, "a string", &reader, &diagnostics, path) { (reader, diagnostics) throws(JSONSyntaxError) in
-                let text = try reader.readString()
-                let id = reader.string(text)
-                if let raw = reader.raw(text), Identifiers.isObjectID(bytes: raw) { return id }
-                diagnostics.error(path, "\"\(id)\" is not a 24-digit lowercase hexadecimal id")
-                return nil
-            }
-        }, encode: { .string($0) })
+    static let objectID = FieldCodec.objectID(shared: false)
 
     /// An id that names another record (`projectId`, `snapshotId`…): checked like `objectID`, and stored once
-    /// however many records repeat it.
-    static let reference = FieldCodec.objectID.sharing()
+    /// however many records repeat it, looked up by its bytes (a repeated id makes no new string).
+    static let reference = FieldCodec.objectID(shared: true)
+
+    private static func objectID(shared: Bool) -> FieldCodec {
+        FieldCodec(
+            type: "ObjectId",
+            decode: { reader, diagnostics, path throws(JSONSyntaxError) in
+                try Self.expecting(.string, "a string", &reader, &diagnostics, path) { (reader, diagnostics) throws(JSONSyntaxError) in
+                    let text = try reader.readString()
+                    if let raw = reader.raw(text), Identifiers.isObjectID(bytes: raw) {
+                        return shared ? diagnostics.shared(text, in: reader) : reader.string(text)
+                    }
+                    diagnostics.error(path, "\"\(reader.string(text))\" is not a 24-digit lowercase hexadecimal id")
+                    return nil
+                }
+            }, encode: { .string($0) })
+    }
 
     /// This codec, keeping one copy of equal values (for values records repeat).
     func sharing() -> FieldCodec {
@@ -137,18 +142,20 @@ extension FieldCodec where Value == Int {
 }
 
 extension FieldCodec where Value: RawRepresentable<String> & CaseIterable & Sendable {
-    /// A value of a string enum, e.g. `status`.
+    /// A value of a string enum, e.g. `status`, told by the token's bytes: a large fixture has a few in every
+    /// record, and making each a `String` to look it up was 4% of decoding them.
     static var enumeration: FieldCodec {
         let names = Value.allCases.map(\.rawValue)
+        let cases = Value.allCases.map { (utf8: Array($0.rawValue.utf8), value: $0) }
         return FieldCodec(
             type: names.map { "`\($0)`" }.joined(separator: "\\|"),
             decode: { reader, diagnostics, path throws(JSONSyntaxError) in
-                guard let text = try FieldCodec<String>.string.decode(&reader, &diagnostics, path) else { return nil }
-                guard let value = Value(rawValue: text) else {
-                    diagnostics.error(path, "\"\(text)\" is not one of \(names.joined(separator: ", "))")
+                try Self.expecting(.string, "a string", &reader, &diagnostics, path) { (reader, diagnostics) throws(JSONSyntaxError) in
+                    let text = try reader.readString()
+                    for candidate in cases where reader.text(text, equals: candidate.utf8) { return candidate.value }
+                    diagnostics.error(path, "\"\(reader.string(text))\" is not one of \(names.joined(separator: ", "))")
                     return nil
                 }
-                return value
             }, encode: { .string($0.rawValue) })
     }
 }
@@ -162,8 +169,9 @@ extension FieldCodec {
                 try Self.expecting(.array, "an array", &reader, &diagnostics, path) { (reader, diagnostics) throws(JSONSyntaxError) in
                     var elements: [Element] = []
                     var valid = true
+                    let path = path.flattened
                     try reader.readArray { reader, index throws(JSONSyntaxError) in
-                        if let value = try element.decode(&reader, &diagnostics, "\(path)[\(index)]") {
+                        if let value = try element.decode(&reader, &diagnostics, path.element(index)) {
                             elements.append(value)
                         } else {
                             valid = false
@@ -208,6 +216,16 @@ struct LocatedRecords<Record: Sendable>: Sendable {
     /// name what the file says.
     var spelling: [String: String] = [:]
 
+    /// Adds element `index` of the array, or notes that it was left out (nil: it was invalid).
+    mutating func add(_ record: Record?, index: Int) {
+        if let record {
+            self.indices?.append(index)
+            self.records.append(record)
+        } else if self.indices == nil {
+            self.indices = Array(0..<self.records.count)
+        }
+    }
+
     func location(at position: Int) -> FixtureLocation {
         FixtureLocation(
             source: self.source, parent: self.path, index: self.indices?[position] ?? position, spelling: self.spelling)
@@ -220,25 +238,27 @@ struct LocatedRecords<Record: Sendable>: Sendable {
 }
 
 extension FieldCodec {
-    /// An array of `schema` records; invalid records are left out (after reporting). The array is sized from the
-    /// element count the enclosing schema saw while locating it (`JSONReader.elementCountHint`), so a large
-    /// collection is allocated once instead of doubling its way up.
+    /// An array of `schema` records; invalid records are left out (after reporting). When the enclosing schema
+    /// stepped over the array while locating it (`JSONReader.arrayExtent`), the array is allocated once instead
+    /// of doubling its way up, and a large one is decoded on all cores (`ResourceSchema+Concurrent`).
     static func records<Record>(_ schema: ResourceSchema<Record>, type: String) -> FieldCodec
     where Value == LocatedRecords<Record> {
         FieldCodec(
             type: type,
             decode: { reader, diagnostics, path throws(JSONSyntaxError) in
-                let hint = reader.elementCountHint
+                let extent = reader.arrayExtent
                 return try Self.expecting(.array, "an array", &reader, &diagnostics, path) { (reader, diagnostics) throws(JSONSyntaxError) in
-                    var located = LocatedRecords<Record>(source: diagnostics.source, path: path)
-                    if let hint { located.records.reserveCapacity(hint) }
-                    try reader.readArray { reader, index throws(JSONSyntaxError) in
-                        if let record = try schema.decode(&reader, at: "\(path)[\(index)]", &diagnostics) {
-                            located.indices?.append(index)
-                            located.records.append(record)
-                        } else if located.indices == nil {
-                            located.indices = Array(0..<located.records.count)
+                    let path = path.flattened
+                    var located = LocatedRecords<Record>(source: diagnostics.source, path: path.description)
+                    if let extent {
+                        located.records.reserveCapacity(extent.elementStarts.count)
+                        if schema.decodesConcurrently(extent, from: reader.index) {
+                            try schema.decodeConcurrently(&reader, extent, at: path, into: &located, &diagnostics)
+                            return located
                         }
+                    }
+                    try reader.readArray { reader, index throws(JSONSyntaxError) in
+                        located.add(try schema.decode(&reader, at: path.element(index), &diagnostics), index: index)
                     }
                     return located
                 }

@@ -9,11 +9,11 @@ struct ResourceSchema<Record>: Sendable {
     let fields: [ResourceField<Record>]
     let blank: @Sendable () -> Record
     /// Rules across fields, run after every field was read: false drops the record (after reporting why).
-    let check: (@Sendable (inout Record, FieldPresence, inout FixtureDiagnostics, String) -> Bool)?
+    let check: (@Sendable (inout Record, FieldPresence, inout FixtureDiagnostics, JSONPath) -> Bool)?
 
     init(
         _ name: String, blank: @escaping @Sendable () -> Record, fields: [ResourceField<Record>],
-        check: (@Sendable (inout Record, FieldPresence, inout FixtureDiagnostics, String) -> Bool)? = nil
+        check: (@Sendable (inout Record, FieldPresence, inout FixtureDiagnostics, JSONPath) -> Bool)? = nil
     ) {
         self.name = name
         self.blank = blank
@@ -27,8 +27,17 @@ struct ResourceSchema<Record>: Sendable {
     /// Reads the object at the reader into a record. Members are first located, then read in declaration order,
     /// so errors come in a stable order and a field's reader may use fields declared before it. Nil when the
     /// value is not an object, a required field is missing or invalid, or `check` refused it.
-    func decode(_ reader: inout JSONReader, at path: String, _ diagnostics: inout FixtureDiagnostics)
+    func decode(_ reader: inout JSONReader, at path: JSONPath, _ diagnostics: inout FixtureDiagnostics)
         throws(JSONSyntaxError) -> Record?
+    {
+        guard let members = try self.locate(&reader, at: path, &diagnostics) else { return nil }
+        return try self.read(members, &reader, at: path, &diagnostics)
+    }
+
+    /// Steps over the object at the reader (checking its syntax), noting where each declared member's value
+    /// starts and reporting unknown and repeated members. Nil when the value is not an object (reported).
+    func locate(_ reader: inout JSONReader, at path: JSONPath, _ diagnostics: inout FixtureDiagnostics)
+        throws(JSONSyntaxError) -> LocatedMembers?
     {
         let kind = try reader.kind()
         guard kind == .object else {
@@ -36,8 +45,8 @@ struct ResourceSchema<Record>: Sendable {
             try reader.skipValue()
             return nil
         }
-        var starts = [Int?](repeating: nil, count: self.fields.count)
-        var counts = [Int?](repeating: nil, count: self.fields.count)
+        var members = [LocatedMembers.Member?](repeating: nil, count: self.fields.count)
+        var unknown: [JSONText] = []
         // Atlas writes members alphabetically, like most schemas here, so the next name is usually the match.
         var cursor = 0
         try reader.readObject { reader, key throws(JSONSyntaxError) in
@@ -50,40 +59,52 @@ struct ResourceSchema<Record>: Sendable {
                 }
             }
             guard let found else {
-                diagnostics.error(path + "." + reader.string(key), "unknown field (expected one of: \(self.fieldList))")
-                _ = try reader.skipValue()
+                diagnostics.error(path.member(reader.string(key)), "unknown field (expected one of: \(self.fieldList))")
+                unknown.append(key)
+                try reader.skipValue()
                 return
             }
             // A repeated member is reported; its last value is the one read.
-            if starts[found] != nil { diagnostics.error(path + "." + self.fields[found].name, "duplicate field") }
-            _ = try reader.kind()
-            starts[found] = reader.index
+            if members[found] != nil { diagnostics.error(path.member(self.fields[found].name), "duplicate field") }
+            let start = reader.index
             cursor = found + 1
-            counts[found] = try reader.skipValue()
+            // What stepping over the value learns is kept, so reading it does not scan it again.
+            switch try reader.kind() {
+            case .array: members[found] = LocatedMembers.Member(start: start, known: .array(try reader.skipArray()))
+            case .string: members[found] = LocatedMembers.Member(start: start, known: .string(try reader.readString()))
+            default:
+                members[found] = LocatedMembers.Member(start: start, known: nil)
+                try reader.skipValue()
+            }
         }
-        let end = reader.index
+        return LocatedMembers(members: members, unknown: unknown, end: reader.index)
+    }
+
+    /// Reads the members `locate` found into a record, in declaration order, and leaves the reader after the
+    /// object.
+    func read(_ located: LocatedMembers, _ reader: inout JSONReader, at path: JSONPath,
+        _ diagnostics: inout FixtureDiagnostics) throws(JSONSyntaxError) -> Record?
+    {
         var record = self.blank()
         var complete = true
-        // Made once per record: a field's path is then one concatenation (a large fixture has millions).
-        let prefix = path + "."
         for (index, field) in self.fields.enumerated() {
-            guard let start = starts[index] else {
+            guard let member = located.members[index] else {
                 if field.required {
-                    diagnostics.error(prefix + field.name, "missing required field")
+                    diagnostics.error(path.member(field.name), "missing required field")
                     complete = false
                 }
                 continue
             }
-            reader.index = start
-            reader.elementCountHint = counts[index]
-            defer { reader.elementCountHint = nil }
-            if try !field.decode(&reader, &record, &diagnostics, prefix + field.name), field.required {
+            reader.index = member.start
+            reader.known = member.known
+            defer { reader.known = nil }
+            if try !field.decode(&reader, &record, &diagnostics, path.member(field.name)), field.required {
                 complete = false
             }
         }
-        reader.index = end
+        reader.index = located.end
         if let check = self.check {
-            let presence = FieldPresence(schema: self.fields.map(\.name), present: starts.map { $0 != nil })
+            let presence = FieldPresence(schema: self.fields.map(\.name), present: located.members.map { $0 != nil })
             if !check(&record, presence, &diagnostics, path) { complete = false }
         }
         return complete ? record : nil
@@ -108,6 +129,23 @@ struct ResourceSchema<Record>: Sendable {
     }
 }
 
+/// Where the members of one object lie, as `ResourceSchema.locate` found them.
+struct LocatedMembers {
+    struct Member {
+        /// Where the value starts.
+        var start: Int
+        /// What stepping over the value learnt (an array's extent, a string's token).
+        var known: JSONKnownValue?
+    }
+
+    /// Per declared field, in declaration order; nil when absent.
+    fileprivate var members: [Member?]
+    /// The names of members the schema does not declare (already reported as unknown).
+    let unknown: [JSONText]
+    /// Where the object ends.
+    fileprivate var end: Int
+}
+
 /// Which members an object had, for rules across fields.
 struct FieldPresence {
     let schema: [String]
@@ -130,13 +168,13 @@ final class ResourceField<Record>: Sendable {
     let readOnly: Bool
     let summary: String
     /// Reads the value at the reader into the record; false when it was invalid (already reported).
-    let decode: @Sendable (inout JSONReader, inout Record, inout FixtureDiagnostics, String) throws(JSONSyntaxError) -> Bool
+    let decode: @Sendable (inout JSONReader, inout Record, inout FixtureDiagnostics, JSONPath) throws(JSONSyntaxError) -> Bool
     /// The value in the fixture format; nil when absent. A nil closure: never written (accepted and ignored).
     let encode: (@Sendable (Record) -> JSONValue?)?
 
     init(
         name: String, utf8: [UInt8], type: String, required: Bool, readOnly: Bool, summary: String,
-        decode: @escaping @Sendable (inout JSONReader, inout Record, inout FixtureDiagnostics, String) throws(JSONSyntaxError) -> Bool,
+        decode: @escaping @Sendable (inout JSONReader, inout Record, inout FixtureDiagnostics, JSONPath) throws(JSONSyntaxError) -> Bool,
         encode: (@Sendable (Record) -> JSONValue?)?
     ) {
         self.name = name
@@ -229,8 +267,19 @@ struct FixtureDiagnostics {
         self.source = source
     }
 
-    mutating func error(_ path: String, _ message: String) {
-        self.errors.append(FixtureError(source: self.source, path: path, message: message))
+    mutating func error(_ path: JSONPath, _ message: String) {
+        self.errors.append(FixtureError(source: self.source, path: path.description, message: message))
+    }
+
+    /// Errors reported elsewhere (a chunk of a large array decoded apart: `ResourceSchema+Concurrent`), in order.
+    mutating func append(_ errors: [FixtureError]) {
+        self.errors += errors
+    }
+
+    /// The errors reported so far, which are then no longer held here.
+    mutating func takeErrors() -> [FixtureError] {
+        defer { self.errors = [] }
+        return self.errors
     }
 
     func location(_ path: String) -> FixtureLocation {
@@ -240,6 +289,18 @@ struct FixtureDiagnostics {
     /// `value`, sharing the storage of an equal value read before.
     mutating func shared(_ value: String) -> String {
         if let recent = self.recentValues.first(where: { $0 == value }) { return recent }
+        return self.remember(value)
+    }
+
+    /// The string a token denotes, sharing the storage of an equal value read before; one of the last few is
+    /// found by the token's bytes, without making a string of them first.
+    mutating func shared(_ text: JSONText, in reader: JSONReader) -> String {
+        if let recent = self.recentValues.first(where: { reader.text(text, equals: $0) }) { return recent }
+        return self.remember(reader.string(text))
+    }
+
+    /// `value`, or an equal value kept before, now among the last few shared.
+    private mutating func remember(_ value: String) -> String {
         let known: String
         if let stored = self.sharedValues[value] {
             known = stored
