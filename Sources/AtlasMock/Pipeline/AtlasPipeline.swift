@@ -132,7 +132,7 @@ final class AtlasPipeline: Sendable {
         throws(AtlasFailure)
     {
         guard self.rateLimiter.mode != .off, let set = operation.rateLimit, let groupId = parameters["groupId"],
-            self.services.store.read({ $0.projects[groupId] != nil })
+            self.services.store.read({ $0.projects.index(forKey: groupId) != nil })
         else { return }
         exchange.rateLimit = try self.rateLimiter.charge(
             set, scope: groupId, path: exchange.request.path, now: self.services.clock.now())

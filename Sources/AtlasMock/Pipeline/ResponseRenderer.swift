@@ -39,10 +39,10 @@ struct ResponseRenderer: Sendable {
 
     /// A success with the `Ratelimit-*` headers of the request's bucket, when it was charged to one.
     func metered(_ response: HTTPServerResponse, exchange: AtlasExchange) -> HTTPServerResponse {
-        let headers = RateLimiter.Reading.headers(for: exchange.rateLimit, failure: nil)
-        guard !headers.isEmpty else { return response }
+        guard let reading = exchange.rateLimit else { return response }
         var metered = response
-        metered.head.headerFields.append(contentsOf: headers)
+        // One field at a time: `append(contentsOf:)` on HTTPFields is the generic range replacement.
+        for field in reading.headers { metered.head.headerFields.append(field) }
         return metered
     }
 
