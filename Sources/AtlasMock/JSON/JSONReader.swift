@@ -396,21 +396,20 @@ struct JSONReader {
         }
     }
 
-    /// Whether a token's text is exactly `string`, compared in place.
-    func text(_ text: JSONText, equals string: String) -> Bool {
-        if text.escaped { return self.string(text).utf8.elementsEqual(string.utf8) }
-        var string = string
-        return string.withUTF8 { utf8 in
-            utf8.count == text.end - text.start
-                && (utf8.isEmpty || memcmp(self.bytes.baseAddress! + text.start, utf8.baseAddress!, utf8.count) == 0)
-        }
+    /// Whether a token's text is exactly `utf8`, compared in place.
+    func text(_ text: JSONText, equals utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        if text.escaped { return self.string(text).utf8.elementsEqual(utf8) }
+        guard text.end - text.start == utf8.count else { return false }
+        return utf8.isEmpty || memcmp(self.bytes.baseAddress! + text.start, utf8.baseAddress!, utf8.count) == 0
     }
 
-    /// Whether a token's text is exactly `utf8`, compared in place.
     func text(_ text: JSONText, equals utf8: [UInt8]) -> Bool {
-        if text.escaped { return Array(self.string(text).utf8) == utf8 }
-        guard text.end - text.start == utf8.count else { return false }
-        return memcmp(self.bytes.baseAddress! + text.start, utf8, utf8.count) == 0
+        utf8.withUnsafeBufferPointer { self.text(text, equals: $0) }
+    }
+
+    func text(_ text: JSONText, equals string: String) -> Bool {
+        var string = string
+        return string.withUTF8 { self.text(text, equals: $0) }
     }
 
     /// The raw bytes of an unescaped token, for checks that need no `String` (ids, dates).
