@@ -24,6 +24,18 @@ struct HTTP1EngineTests {
     }
 
     @Test(arguments: loopbackHosts)
+    func appendedFieldsFollowTheHeadsAndTheTransportKeepsItsOwn(host: String) async throws {
+        try await withClient(host: host) { client, _ in
+            let response = try client.roundTrip("GET /appended HTTP/1.1\r\nHost: h\r\n\r\n")
+            #expect(response.status == 200)
+            #expect(response.headers.map(\.0) == ["Content-Type", "X-Count", "X-Left", "Date", "Content-Length"])
+            #expect(response.header("X-Count") == "7" && response.header("X-Left") == "3")
+            #expect(response.header("Content-Length") == "2")
+            #expect(response.text == "ok")
+        }
+    }
+
+    @Test(arguments: loopbackHosts)
     func pipelinedRequestsAreAnsweredInOrder(host: String) async throws {
         try await withClient(host: host) { client, _ in
             // The slow one first: its answer must still come first.
@@ -52,26 +64,33 @@ struct HTTP1EngineTests {
     }
 
     static let malformed: [(String, Int, String)] = [
-        ("GET / HTTP/1.1\r\nHost: h\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n", 400,
-         "both Content-Length and Transfer-Encoding\n"),
+        (
+            "GET / HTTP/1.1\r\nHost: h\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n", 400,
+            "both Content-Length and Transfer-Encoding\n"
+        ),
         ("GET / HTTP/1.1\r\n\r\n", 400, "missing Host header\n"),
         ("GET / HTTP/1.1\nHost: h\r\n\r\n", 400, "line not terminated by CRLF\n"),
         ("GET / HTTP/2.0\r\nHost: h\r\n\r\n", 505, "HTTP version not supported\n"),
         ("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip\r\n\r\n", 501, "unsupported transfer coding\n"),
         ("GET /\(String(repeating: "a", count: 200)) HTTP/1.1\r\nHost: h\r\n\r\n", 414, "request line too long\n"),
-        ("GET / HTTP/1.1\r\nHost: h\r\nX: \(String(repeating: "a", count: 600))\r\n\r\n", 431,
-         "header section too large\n"),
+        (
+            "GET / HTTP/1.1\r\nHost: h\r\nX: \(String(repeating: "a", count: 600))\r\n\r\n", 431,
+            "header section too large\n"
+        ),
         ("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 101\r\n\r\n", 413, "request body too large\n"),
     ]
 
     @Test(arguments: loopbackHosts, Self.malformed.indices)
     func malformedInputGetsExactStatusThenClose(host: String, index: Int) async throws {
         let (request, status, message) = Self.malformed[index]
-        try await withClient(host: host, configure: {
-            $0.maxRequestLineBytes = 100
-            $0.maxHeaderBytes = 512
-            $0.maxBodyBytes = 100
-        }) { client, _ in
+        try await withClient(
+            host: host,
+            configure: {
+                $0.maxRequestLineBytes = 100
+                $0.maxHeaderBytes = 512
+                $0.maxBodyBytes = 100
+            }
+        ) { client, _ in
             try client.send(request)
             try expectRefusalThenClose(client, status: status, message: message)
         }
@@ -204,8 +223,11 @@ struct HTTP1EngineTests {
     @Test(arguments: loopbackHosts)
     func abruptDisconnectsDoNotDisturbTheServer(host: String) async throws {
         try await withServer(host: host) { server, address in
-            for request in ["GET /delay/100 HTTP/1.1\r\nHost: h\r\n\r\n", "POST /echo HTTP/1.1\r\nHost: h\r\nContent-Length: 50\r\n\r\nab",
-                            "GET / HTTP/1.1\r\nHo"] {
+            for request in [
+                "GET /delay/100 HTTP/1.1\r\nHost: h\r\n\r\n",
+                "POST /echo HTTP/1.1\r\nHost: h\r\nContent-Length: 50\r\n\r\nab",
+                "GET / HTTP/1.1\r\nHo",
+            ] {
                 let client = try RawHTTPClient(address)
                 try client.send(request)
                 client.reset()

@@ -38,6 +38,15 @@ struct HTTP2EngineTests {
         #expect(harness.queue.sync { harness.engine.isIdle })
     }
 
+    @Test func appendedFieldsFollowTheHeadsAndTheTransportKeepsItsOwn() throws {
+        let response = try Harness().answer("GET", "/appended")
+        #expect(response.status == "200")
+        #expect(
+            response.fields.map(\.name) == ["content-type", "x-count", "x-left", "date", "content-length"])
+        #expect(response.field("x-count") == "7" && response.field("x-left") == "3")
+        #expect(response.field("content-length") == "2")
+    }
+
     @Test func advertisesSettingsFromTheConfiguration() throws {
         var configuration = ServerConfiguration()
         configuration.maxConcurrentStreams = 7
@@ -483,7 +492,8 @@ final class FakeConnection: ConnectionIO, @unchecked Sendable {
 }
 
 /// Answers by path: `/throw` throws, `/drop` drops the connection, `/park` waits for `releaseParked()`,
-/// `/no-content` is 204, `/large` is a big body; anything else echoes the method, target and body.
+/// `/no-content` is 204, `/large` is a big body, `/appended` carries `appendedFields`; anything else echoes the
+/// method, target and body.
 struct TestHandler: HTTPHandler {
     static let largeBody = (0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 7) }
     var recorder = Recorder()
@@ -502,6 +512,9 @@ struct TestHandler: HTTPHandler {
             return
         case "/no-content":
             reply(.response(HTTPServerResponse(status: .noContent)))
+            return
+        case "/appended":
+            reply(.response(appendedFieldsResponse))
             return
         case "/large":
             reply(.response(HTTPServerResponse(status: .ok, body: Self.largeBody)))

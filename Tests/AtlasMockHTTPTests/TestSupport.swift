@@ -8,7 +8,8 @@ import Testing
 
 /// Answers by path, so each test can ask for the behaviour it needs:
 /// `/echo` returns the body, `/delay/<ms>` answers later, `/throw` throws, `/drop` drops the connection,
-/// `/big/<bytes>` returns a large body, `/empty` is 204; anything else describes the request.
+/// `/big/<bytes>` returns a large body, `/empty` is 204, `/appended` carries `appendedFields` (one of them a field
+/// the transport owns); anything else describes the request.
 struct RoutingTestHandler: HTTPHandler {
     struct Failure: Error {}
 
@@ -35,6 +36,8 @@ struct RoutingTestHandler: HTTPHandler {
             reply(.response(HTTPServerResponse(status: .ok, body: [UInt8](repeating: UInt8(ascii: "x"), count: size))))
         case "empty":
             reply(.response(HTTPServerResponse(status: .noContent)))
+        case "appended":
+            reply(.response(appendedFieldsResponse))
         default:
             let text =
                 "\(request.head.method.rawValue) \(request.target) \(request.version.rawValue) "
@@ -109,3 +112,13 @@ func eventually(timeout: Double = 5, _ condition: () -> Bool) async -> Bool {
     }
     return condition()
 }
+
+/// A head with one field, `appendedFields` with two more and a `Content-Length` that lies (the transport's own wins).
+let appendedFieldsResponse: HTTPServerResponse = {
+    var response = HTTPServerResponse(status: .ok, headerFields: [.contentType: "text/plain"], body: Array("ok".utf8))
+    response.appendedFields = [
+        HTTPField(name: HTTPField.Name("X-Count")!, value: "7"), HTTPField(name: .contentLength, value: "999"),
+        HTTPField(name: HTTPField.Name("X-Left")!, value: "3"),
+    ]
+    return response
+}()

@@ -27,6 +27,9 @@ enum HTTP1ResponseSerializer {
         for field in response.head.headerFields where !Self.transportFields.contains(field.name) {
             Self.append(field.name.rawName, field.value, to: &head)
         }
+        for field in response.appendedFields where !Self.transportFields.contains(field.name) {
+            Self.append(field.name.rawName, field.value, to: &head)
+        }
         Self.append("Date", HTTPDate.now(), to: &head)
         if status.allowsContent {
             Self.append("Content-Length", String(body.count), to: &head)
@@ -50,7 +53,8 @@ enum HTTP1ResponseSerializer {
     /// A transport error (parse failure, timeout): plain text naming the problem, then the connection closes.
     static func writeError(status: HTTPResponse.Status, message: String, to io: any ConnectionIO) {
         let response = HTTPServerResponse(
-            status: status, headerFields: [.contentType: "text/plain; charset=utf-8"], body: Array((message + "\n").utf8))
+            status: status, headerFields: [.contentType: "text/plain; charset=utf-8"],
+            body: Array((message + "\n").utf8))
         Self.write(response, keepAlive: false, requestVersion: .http1_1, includeBody: true, to: io)
     }
 

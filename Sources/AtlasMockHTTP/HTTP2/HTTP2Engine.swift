@@ -113,9 +113,10 @@ final class HTTP2Engine: ProtocolEngine, @unchecked Sendable {
                 // RFC 9113 §10.5: a peer flooding us with frames that need acknowledging is told to calm down. The
                 // session is unusable now, so the GOAWAY is written by hand, ahead of nothing: the acknowledgements
                 // nghttp2 queued are dropped with it.
-                self.io?.send(Self.goAwayFrame(
-                    lastStreamID: nghttp2_session_get_last_proc_stream_id(session),
-                    errorCode: NGHTTP2_ENHANCE_YOUR_CALM.rawValue))
+                self.io?.send(
+                    Self.goAwayFrame(
+                        lastStreamID: nghttp2_session_get_last_proc_stream_id(session),
+                        errorCode: NGHTTP2_ENHANCE_YOUR_CALM.rawValue))
                 self.closeConnection(flush: true)
             } else {
                 self.closeConnection(flush: false)
@@ -475,6 +476,9 @@ final class HTTP2Engine: ProtocolEngine, @unchecked Sendable {
         self.headerSpans.removeAll(keepingCapacity: true)
         self.appendField(":status", String(status))
         for field in response.head.headerFields where !Self.isManagedByTransport(field.name) {
+            self.appendField(field.name.canonicalName, field.value)
+        }
+        for field in response.appendedFields where !Self.isManagedByTransport(field.name) {
             self.appendField(field.name.canonicalName, field.value)
         }
         self.appendField("date", HTTPDate.now())

@@ -3,6 +3,9 @@ import HTTPTypes
 /// A complete response. The transport adds `Date`, `Content-Length` and framing headers itself.
 public struct HTTPServerResponse: Sendable {
     public var head: HTTPResponse
+    /// Fields sent after `head`'s: for values that change per response while the head is shared (a cached
+    /// answer's counters). Appending them to `head` would copy its fields' storage on every response.
+    public var appendedFields: [HTTPField] = []
     public var body: [UInt8]
 
     public init(head: HTTPResponse, body: [UInt8] = []) {
@@ -13,6 +16,14 @@ public struct HTTPServerResponse: Sendable {
     public init(status: HTTPResponse.Status, headerFields: HTTPFields = [:], body: [UInt8] = []) {
         self.head = HTTPResponse(status: status, headerFields: headerFields)
         self.body = body
+    }
+
+    /// Every field the handler set, `head`'s then `appendedFields`: what a client receives besides the transport's
+    /// own framing fields.
+    public var headerFields: HTTPFields {
+        var fields = self.head.headerFields
+        fields.append(contentsOf: self.appendedFields)
+        return fields
     }
 }
 
