@@ -144,5 +144,5 @@ extension HTTPServerResponse {
         try JSONSerialization.jsonObject(with: Data(self.body)) as? [String: Any] ?? [:]
     }
 
-    func header(_ name: String) -> String? { self.head.headerFields[HTTPField.Name(name)!] }
+    func header(_ name: String) -> String? { self.headerFields[HTTPField.Name(name)!] }
 }

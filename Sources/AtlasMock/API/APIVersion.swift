@@ -69,10 +69,14 @@ struct APIVersion: Comparable, Hashable, Sendable, CustomStringConvertible {
     /// The version that serves a request for `requested`: the newest of `available` on or before it
     /// (the date is a floor). Throws Atlas's 406 when there is none.
     static func resolve(_ requested: APIVersion?, available: [APIVersion]) throws(AtlasFailure) -> APIVersion {
-        guard let requested, let version = available.filter({ $0 <= requested }).max() else {
-            throw .api(.invalidVersionDate)
+        guard let requested else { throw .api(.invalidVersionDate) }
+        // A loop, not `filter(_:).max()`: this runs on every request, and the filter allocated an array.
+        var served: APIVersion?
+        for version in available where version <= requested {
+            if let newest = served, newest >= version { continue }
+            served = version
         }
-        return version
+        guard let served else { throw .api(.invalidVersionDate) }
+        return served
     }
 }
-

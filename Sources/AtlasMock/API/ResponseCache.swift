@@ -7,7 +7,7 @@ import Synchronization
 /// request's CPU time in the benchmark profile.
 ///
 /// An answer is reused only for the same caller, target (path and query, hence paging, `envelope` and `pretty`),
-/// resolved version and link base, against the same store generation, and only once no job's status can change on
+/// resolved version and link origin, against the same store generation, and only once no job's status can change on
 /// the clock any more (`AtlasStore.stamp`). Authentication, access lists, faults, routing, version and sunset checks
 /// all run before the cache is consulted; errors are never cached.
 final class ResponseCache: Sendable {
@@ -16,7 +16,14 @@ final class ResponseCache: Sendable {
         var principal: String
         var target: String
         var version: APIVersion
-        var baseURL: String
+        /// What links start with: nil under `--base-url` (one base for all), else the scheme and `Host` the client
+        /// used; the base URL itself is only built when an answer is rendered.
+        var linkOrigin: LinkOrigin?
+    }
+
+    struct LinkOrigin: Hashable, Sendable {
+        var overTLS: Bool
+        var authority: String?
     }
 
     /// Beyond this many body bytes the cache starts over: a bound, not a tuned size.

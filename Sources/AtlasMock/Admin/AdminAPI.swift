@@ -14,8 +14,12 @@ struct AdminAPI: Sendable {
         self.adminToken = adminToken
     }
 
+    /// Asked of every request, so on bytes: `hasPrefix` on a Substring compares Characters.
     static func handles(_ path: Substring) -> Bool {
-        path == Self.prefix || path.hasPrefix(Self.prefix + "/")
+        let bytes = path.utf8
+        guard bytes.starts(with: Self.prefix.utf8) else { return false }
+        let rest = bytes.dropFirst(Self.prefix.utf8.count)
+        return rest.isEmpty || rest.first == UInt8(ascii: "/")
     }
 
     func respond(to request: HTTPServerRequest) -> HTTPServerResponse {
@@ -28,7 +32,8 @@ struct AdminAPI: Sendable {
             case .methodNotAllowed(let allowed, _):
                 throw AdminFailure(
                     status: 405,
-                    message: "\(request.head.method.rawValue) is not allowed on \(request.path); use \(allowed.joined(separator: " or "))",
+                    message:
+                        "\(request.head.method.rawValue) is not allowed on \(request.path); use \(allowed.joined(separator: " or "))",
                     allow: allowed)
             case .notFound:
                 throw AdminFailure.notFound(request.head.method.rawValue, request.path)
@@ -41,7 +46,8 @@ struct AdminAPI: Sendable {
     private func checkToken(_ request: HTTPServerRequest) throws(AdminFailure) {
         guard let token = self.adminToken else { return }
         guard request.head.headerFields[.authorization] == "Bearer " + token else {
-            throw AdminFailure(status: 401, message: "the admin API needs the header Authorization: Bearer <admin token>")
+            throw AdminFailure(
+                status: 401, message: "the admin API needs the header Authorization: Bearer <admin token>")
         }
     }
 }

@@ -10,15 +10,16 @@ import HTTPTypes
 /// when the reply is sent.
 final class AtlasExchange {
     let request: HTTPServerRequest
-    /// When the request arrived on the mock clock.
+    /// When the request arrived on the mock clock: the one instant all stages work at (the sunset, the bucket, the
+    /// operation), so a request never sees the clock move under it.
     let received: Date
     /// `pretty=true`: errors are pretty-printed too, so this is decided before anything else can fail.
     var style = JSONWriter.Style.compact
     var principal: Principal?
     /// The legacy operationId of the operation the request reached.
     var operation: String?
-    /// Response headers gathered on the way (once a deprecated version is resolved, errors carry them too).
-    var extraHeaders: [HTTPField] = []
+    /// `Deprecation`/`Sunset` once a deprecated version is resolved; errors from then on carry them too.
+    var deprecationHeaders: [HTTPField] = []
     /// What the request's token bucket held once the request was charged to it (`Ratelimit-*`).
     var rateLimit: RateLimiter.Reading?
     /// The fault rule that applied, and what it asks of the reply.

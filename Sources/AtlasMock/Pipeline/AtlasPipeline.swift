@@ -64,7 +64,8 @@ final class AtlasPipeline: Sendable {
                 let version = try self.resolveVersion(of: operation, exchange: exchange)
                 try self.checkDeprecation(of: operation, version: version, exchange: exchange)
                 try self.meter(operation, parameters: parameters, exchange: exchange)
-                return try self.run(operation, version: version, parameters: parameters, query: query, exchange: exchange)
+                return try self.run(
+                    operation, version: version, parameters: parameters, query: query, exchange: exchange)
             }
         } catch {
             return self.renderer.failure(error, exchange: exchange)
@@ -122,8 +123,8 @@ final class AtlasPipeline: Sendable {
         throws(AtlasFailure)
     {
         guard let deprecation = operation.deprecations[version], let policy = self.policies[deprecation] else { return }
-        exchange.extraHeaders += policy.headers
-        try policy.checkAvailable(version: version, path: exchange.request.path, now: self.services.clock.now())
+        exchange.deprecationHeaders = policy.headers
+        try policy.checkAvailable(version: version, path: exchange.request.path, now: exchange.received)
     }
 
     /// Takes a token from the operation's bucket for the project in the path, once that project exists: Atlas's
@@ -135,7 +136,7 @@ final class AtlasPipeline: Sendable {
             self.services.store.read({ $0.projects.index(forKey: groupId) != nil })
         else { return }
         exchange.rateLimit = try self.rateLimiter.charge(
-            set, scope: groupId, path: exchange.request.path, now: self.services.clock.now())
+            set, scope: groupId, path: exchange.request.path, now: exchange.received)
     }
 
     private func run(
@@ -145,20 +146,18 @@ final class AtlasPipeline: Sendable {
         let envelope = try query.bool("envelope", default: false)
         _ = try query.bool("pretty", default: false)
         let request = exchange.request
-        let now = self.services.clock.now()
-        let baseURL = self.baseURL(for: request)
+        let now = exchange.received
         let principal = exchange.principal ?? .unrestricted
         // Every request first brings the data to `now` (finished deletions, the M2/M5 migration).
         let stamp = self.services.store.stamp(at: now, migration: self.services.settings.sharedTierMigration)
-        let cacheKey = self.cacheKey(
-            for: request, principal: principal, version: version, baseURL: baseURL, now: now, stamp: stamp)
+        let cacheKey = self.cacheKey(for: request, principal: principal, version: version, now: now, stamp: stamp)
         // Cached answers are stored without `Ratelimit-*`: the bucket's count is this request's.
         if let cacheKey, let cached = self.responses.response(for: cacheKey) {
             return self.renderer.metered(cached, exchange: exchange)
         }
         let context = OperationContext(
             request: request, parameters: parameters, query: query, principal: principal, version: version, now: now,
-            baseURL: baseURL, failsCreatedJobs: exchange.failsCreatedJobs, services: self.services)
+            baseURL: self.baseURL(for: request), failsCreatedJobs: exchange.failsCreatedJobs, services: self.services)
         let result = try operation.run(context)
         var response = self.renderer.success(result, version: version, envelope: envelope, exchange: exchange)
         if operation.unversioned { response.head.headerFields[.contentType] = "application/json" }
@@ -174,7 +173,7 @@ final class AtlasPipeline: Sendable {
         let request = exchange.request
         let context = OperationContext(
             request: request, parameters: parameters, query: QueryParameters(), principal: .unrestricted,
-            version: operation.versions[0], now: self.services.clock.now(), baseURL: self.baseURL(for: request),
+            version: operation.versions[0], now: exchange.received, baseURL: self.baseURL(for: request),
             failsCreatedJobs: false, services: self.services)
         do throws(AtlasFailure) {
             let result = try operation.run(context)
@@ -194,14 +193,15 @@ final class AtlasPipeline: Sendable {
     /// Where a read's answer may be reused (see `ResponseCache`); nil for writes, and while some job's status
     /// still moves with the clock.
     private func cacheKey(
-        for request: HTTPServerRequest, principal: Principal, version: APIVersion, baseURL: String, now: Date,
+        for request: HTTPServerRequest, principal: Principal, version: APIVersion, now: Date,
         stamp: (generation: UInt64, settledAt: Date)
     ) -> ResponseCache.Key? {
         guard request.head.method == .get || request.head.method == .head else { return nil }
         guard now >= stamp.settledAt else { return nil }
         return ResponseCache.Key(
             generation: stamp.generation, principal: principal.name, target: request.target, version: version,
-            baseURL: baseURL)
+            linkOrigin: self.baseURL == nil
+                ? ResponseCache.LinkOrigin(overTLS: request.overTLS, authority: request.head.authority) : nil)
     }
 
     /// Links start with `--base-url` when set, else with the address and scheme the client used (`Host`/`:authority`,

@@ -11,7 +11,7 @@ struct ResponseRenderer: Sendable {
     ) -> HTTPServerResponse {
         var fields = Self.commonHeaders
         fields[.contentType] = version.contentType
-        fields.append(contentsOf: exchange.extraHeaders)
+        fields.append(contentsOf: exchange.deprecationHeaders)
         let body: JSONValue
         switch result.body {
         case .response(var response):
@@ -34,15 +34,21 @@ struct ResponseRenderer: Sendable {
     func failure(_ failure: AtlasFailure, exchange: AtlasExchange) -> HTTPServerResponse {
         self.failure(
             failure, style: exchange.style,
-            extraHeaders: exchange.extraHeaders + RateLimiter.Reading.headers(for: exchange.rateLimit, failure: failure))
+            extraHeaders: exchange.deprecationHeaders
+                + RateLimiter.Reading.headers(for: exchange.rateLimit, failure: failure))
     }
 
     /// A success with the `Ratelimit-*` headers of the request's bucket, when it was charged to one.
     func metered(_ response: HTTPServerResponse, exchange: AtlasExchange) -> HTTPServerResponse {
         guard let reading = exchange.rateLimit else { return response }
         var metered = response
-        // One field at a time: `append(contentsOf:)` on HTTPFields is the generic range replacement.
-        for field in reading.headers { metered.head.headerFields.append(field) }
+        // Beside the head, not in it: the head is often a cached answer's, shared, and its storage stays uncopied.
+        // Nothing earlier appends fields, so the reading's array is taken as it is rather than copied onto.
+        if metered.appendedFields.isEmpty {
+            metered.appendedFields = reading.headers
+        } else {
+            metered.appendedFields += reading.headers
+        }
         return metered
     }
 
