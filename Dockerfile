@@ -17,8 +17,8 @@
 # ================================
 FROM swift:6.3-bookworm AS build
 
-# libnghttp2-dev and libssl-dev are what the CNghttp2 and COpenSSL system-library targets link; pkg-config finds
-# them.
+# libnghttp2-dev and libssl-dev are what the CNghttp2 and COpenSSL system-library targets link (their static
+# archives, for the executable); pkg-config finds them.
 RUN export DEBIAN_FRONTEND=noninteractive DEBCONF_NONINTERACTIVE_SEEN=true \
     && apt-get -q update \
     && apt-get -q install -y --no-install-recommends libnghttp2-dev libssl-dev pkg-config \
@@ -49,12 +49,12 @@ RUN cp "$(swift build --package-path /build -c release --show-bin-path)/atlas-mo
 # ================================
 FROM debian:bookworm-slim
 
-# libnghttp2-14 (HTTP/2) and libssl3 (TLS) are the only shared libraries beyond libc/libstdc++ the binary needs;
-# ca-certificates and tzdata for anything that validates TLS or formats local times.
+# The binary links nghttp2 and OpenSSL statically (see Package.swift) and needs no shared library beyond libc,
+# libm, libstdc++ and libgcc_s; ca-certificates and tzdata for anything that validates TLS or formats local times.
 RUN export DEBIAN_FRONTEND=noninteractive DEBCONF_NONINTERACTIVE_SEEN=true \
     && apt-get -q update \
     && apt-get -q dist-upgrade -y \
-    && apt-get -q install -y --no-install-recommends libnghttp2-14 libssl3 ca-certificates tzdata \
+    && apt-get -q install -y --no-install-recommends ca-certificates tzdata \
     && rm -rf /var/lib/apt/lists/*
 
 # A fixed non-root uid/gid, so mounted fixtures can be made readable to it (chmod o+r is enough).

@@ -12,7 +12,7 @@ let package = Package(
     products: [
         .executable(name: "atlas-mock", targets: ["atlas-mock"]),
         // Lets a Swift test suite start the fake in-process (see README, "Embedding").
-        .library(name: "AtlasMock", targets: ["AtlasMock"]),
+        .library(name: "AtlasMock", targets: ["AtlasMock", "SharedCLibraries"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -20,16 +20,17 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
-        .systemLibrary(
-            name: "CNghttp2",
-            pkgConfig: "libnghttp2",
-            providers: [.apt(["libnghttp2-dev"]), .brew(["nghttp2"])]
-        ),
-        // TLS for the https listener (see TLS/OpenSSL.swift, the one file that uses it).
-        .systemLibrary(
-            name: "COpenSSL",
-            pkgConfig: "openssl",
-            providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]
+        // HTTP/2 framing (libnghttp2-dev; see HTTP2/HTTP2Engine.swift, the one file that uses it).
+        .systemLibrary(name: "CNghttp2"),
+        // TLS for the https listener (libssl-dev; see TLS/OpenSSL.swift, the one file that uses it).
+        .systemLibrary(name: "COpenSSL"),
+        // The two module maps name no library: the final product chooses. The executable links the static
+        // archives (loading libcrypto.so, its relocations, was about 1.5 ms of every start; BENCHMARKS.md). A
+        // process embedding the library (and the tests) gets the shared ones from this target instead, since it may
+        // load OpenSSL through libcurl too (URLSession), and a static copy would then interpose on libcurl's calls.
+        .target(
+            name: "SharedCLibraries",
+            linkerSettings: [.linkedLibrary("nghttp2"), .linkedLibrary("ssl"), .linkedLibrary("crypto")]
         ),
         // glibc's malloc_trim (see FreedMemory.swift).
         .systemLibrary(name: "CGlibcMalloc"),
@@ -47,13 +48,16 @@ let package = Package(
         ),
         .executableTarget(
             name: "atlas-mock",
-            dependencies: ["AtlasMock", argumentParser, logging]
+            dependencies: ["AtlasMock", argumentParser, logging],
+            linkerSettings: [
+                .linkedLibrary(":libnghttp2.a"), .linkedLibrary(":libssl.a"), .linkedLibrary(":libcrypto.a"),
+            ]
         ),
         // The helpers every test target shares: clients (raw HTTP/1.1, curl and nghttp, Digest), the live-server
         // fixtures, the child-process runner and the default dataset's names.
         .target(
             name: "AtlasMockTestSupport",
-            dependencies: ["AtlasMock", "AtlasMockHTTP", logging],
+            dependencies: ["AtlasMock", "AtlasMockHTTP", "SharedCLibraries", logging],
             path: "Tests/AtlasMockTestSupport"
         ),
         .testTarget(
