@@ -9,15 +9,15 @@ enum AccessLogOutput: Equatable {
     struct Argument: NamedSettings {
         static let expected = "stderr, off or a file path"
         static let names: KeyValuePairs<String, AccessLogOutput> = ["stderr": .standardError, "off": .off]
-        let setting: AccessLogOutput
+        let text: String
 
         static func parse(_ text: String) -> AccessLogOutput? {
             text.isEmpty ? nil : Self.setting(named: text) ?? .file(text)
         }
 
         /// A file by its path, the other settings by name.
-        var defaultValueDescription: String {
-            if case .file(let path) = self.setting { path } else { Self.name(of: self.setting) ?? "" }
+        static func describe(_ setting: AccessLogOutput) -> String {
+            if case .file(let path) = setting { path } else { Self.name(of: setting) ?? "" }
         }
     }
 }

@@ -8,7 +8,7 @@ import FoundationEssentials
 /// A calendar day written `YYYY-MM-DD`, as midnight UTC.
 struct CalendarDay: OptionValue {
     static let expected = "a date YYYY-MM-DD"
-    let setting: Date
+    let text: String
 
     static func parse(_ text: String) -> Date? {
         guard let day = CivilCalendar.parseDate(text) else { return nil }
@@ -18,39 +18,40 @@ struct CalendarDay: OptionValue {
 
     /// Written by `CivilCalendar`: Foundation's format style sets up its calendar and time-zone caches, a tenth of a
     /// start-up that only shows this default in help.
-    var defaultValueDescription: String {
-        CivilCalendar.dateText(daysSinceEpoch: Int((self.setting.timeIntervalSince1970 / 86_400).rounded(.down)))
+    static func describe(_ setting: Date) -> String {
+        CivilCalendar.dateText(daysSinceEpoch: Int((setting.timeIntervalSince1970 / 86_400).rounded(.down)))
     }
 }
 
 /// Where the server clock starts: `now`, an RFC 3339 instant, or a signed offset from now in s, m, h or d.
-enum ClockStart: OptionValue {
-    static let expected = "'now', an RFC 3339 instant or an offset like +36h"
-    private static let secondsPerUnit: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86400]
-
+enum ClockStart {
     case now
     case instant(Date)
     case offset(seconds: TimeInterval)
 
-    var setting: Self { self }
-    init(setting: Self) { self = setting }
+    /// `--clock`'s text.
+    struct Argument: OptionValue {
+        static let expected = "'now', an RFC 3339 instant or an offset like +36h"
+        private static let secondsPerUnit: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86400]
+        let text: String
 
-    static func parse(_ text: String) -> Self? {
-        if text == "now" { return .now }
-        if let sign = text.first, sign == "+" || sign == "-", let unit = text.last,
-            let perUnit = Self.secondsPerUnit[unit], let amount = Double(text.dropFirst().dropLast())
-        {
-            return .offset(seconds: (sign == "-" ? -amount : amount) * perUnit)
+        static func parse(_ text: String) -> ClockStart? {
+            if text == "now" { return .now }
+            if let sign = text.first, sign == "+" || sign == "-", let unit = text.last,
+                let perUnit = Self.secondsPerUnit[unit], let amount = Double(text.dropFirst().dropLast())
+            {
+                return .offset(seconds: (sign == "-" ? -amount : amount) * perUnit)
+            }
+            guard CivilCalendar.parseDate(String(text.prefix(10))) != nil else { return nil }
+            return (try? Date.ISO8601FormatStyle().parse(text)).map { .instant($0) }
         }
-        guard CivilCalendar.parseDate(String(text.prefix(10))) != nil else { return nil }
-        return (try? Date.ISO8601FormatStyle().parse(text)).map { .instant($0) }
-    }
 
-    var defaultValueDescription: String {
-        switch self {
-        case .now: "now"
-        case .instant(let date): Date.ISO8601FormatStyle().format(date)
-        case .offset(let seconds): (seconds < 0 ? "-" : "+") + Seconds.text(abs(seconds)) + "s"
+        static func describe(_ setting: ClockStart) -> String {
+            switch setting {
+            case .now: "now"
+            case .instant(let date): Date.ISO8601FormatStyle().format(date)
+            case .offset(let seconds): (seconds < 0 ? "-" : "+") + Seconds.text(abs(seconds)) + "s"
+            }
         }
     }
 

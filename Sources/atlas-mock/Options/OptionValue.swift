@@ -3,47 +3,33 @@ import AtlasMock
 import AtlasMockHTTP
 import Dispatch
 
-/// The type of a serve option's value: `parse` reads a flag's or variable's text, `setting` is what goes into
-/// `ServeSettings`, and `init(setting:)` turns a default back into a value to show in help.
+/// The type of a serve option's value: ArgumentParser hands over the text as typed, and it is read as a `Setting`
+/// (`parse`) only when the option is resolved (`ServeOption`). So a refused value gets the README's one-line error
+/// naming the flag, or the variable when the text came from the environment (`--port: 'abc' is not a port
+/// (0-65535)`); ArgumentParser's own message for a refused value has neither form.
+///
+/// Each option's type is a concrete conformer, not a generic wrapper around one: ArgumentParser reflects the options
+/// four times per start, and a wrapper's generic requirements were checked, and its nested type names demangled,
+/// for every option on every pass (about 1 ms of start-up).
 protocol OptionValue: ExpressibleByArgument {
     associatedtype Setting
     /// Finishes the error `'TEXT' is not …` for text `parse` refuses.
     static var expected: String { get }
     static func parse(_ text: String) -> Setting?
-    var setting: Setting { get }
-    init(setting: Setting)
+    /// A setting as a user would type it: how `--help` shows the default.
+    static func describe(_ setting: Setting) -> String
+    /// The text given on the command line.
+    var text: String { get }
+    init(text: String)
 }
 
 extension OptionValue {
-    init?(argument: String) {
-        guard let setting = Self.parse(argument) else { return nil }
-        self.init(setting: setting)
-    }
-
-    var defaultValueDescription: String { String(describing: self.setting) }
-}
-
-/// What was typed for an option, converted to `Value` when the option is resolved rather than by ArgumentParser:
-/// the README promises a one-line error naming the flag, or the variable when the text came from the environment
-/// (`--port: 'abc' is not a port (0-65535)`), and ArgumentParser's own message for a refused value has neither
-/// form. Only `ServeOption` reads `value`, reporting `text` when it is nil.
-struct Given<Value: OptionValue>: ExpressibleByArgument {
-    let text: String
-    let value: Value?
-
+    /// Never refuses: `ServeOption` judges the text, naming the flag.
     init(argument: String) {
-        self.text = argument
-        self.value = Value(argument: argument)
+        self.init(text: argument)
     }
 
-    /// A value the command line gave already typed (a set `@Flag`, repeated paths).
-    init(_ value: Value) {
-        self.text = value.defaultValueDescription
-        self.value = value
-    }
-
-    /// The choices shell completion offers (`auth`, `log-level`).
-    static var allValueStrings: [String] { Value.allValueStrings }
+    static func describe(_ setting: Setting) -> String { String(describing: setting) }
 }
 
 /// Text taken as it is: only empty text is refused here, what uses it (binding, opening a file) judges the rest.
@@ -75,39 +61,39 @@ extension NamedSettings {
     /// The word naming `setting`; nil for a setting without one.
     static func name(of setting: Setting) -> String? { Self.names.first { $0.value == setting }?.key }
 
-    var defaultValueDescription: String { Self.name(of: self.setting) ?? String(describing: self.setting) }
+    static func describe(_ setting: Setting) -> String { Self.name(of: setting) ?? String(describing: setting) }
 }
 
 /// An address to bind: an IPv4 or IPv6 literal or a name.
 struct Host: NonEmptyText {
     static let expected = "a host"
-    let setting: String
+    let text: String
 }
 
 struct Port: WholeNumber {
     static let range = 0...65535
     static let expected = "a port (\(Self.range.lowerBound)-\(Self.range.upperBound))"
-    let setting: Int
+    let text: String
 }
 
 /// The cleartext port, or `off` for https only.
 struct PortOrOff: OptionValue {
     static let expected = Port.expected + " or off"
-    let setting: Int?
+    let text: String
 
     static func parse(_ text: String) -> Int?? {
         if text == "off" { return .some(nil) }
         return Port.parse(text).map { .some($0) }
     }
 
-    var defaultValueDescription: String { self.setting.map(String.init) ?? "off" }
+    static func describe(_ setting: Int?) -> String { setting.map(String.init) ?? "off" }
 }
 
 /// `--tls`: `self-signed` generates the certificate at start; `off` (the default) leaves TLS to `--tls-cert`.
 struct TLSMode: NamedSettings {
     static let expected = "self-signed or off (for your own certificate use --tls-cert and --tls-key)"
     static let names: KeyValuePairs = ["self-signed": true, "off": false]
-    let setting: Bool
+    let text: String
 
     static func parse(_ text: String) -> Bool? { Self.setting(named: text) }
     static var allValueStrings: [String] { Self.names.map(\.key) }
@@ -116,25 +102,25 @@ struct TLSMode: NamedSettings {
 /// A file to read or write.
 struct FilePath: NonEmptyText {
     static let expected = "a file path"
-    let setting: String
+    let text: String
 }
 
 /// Host names or addresses, from repeated flags or a `,`-separated variable (IPv6 literals have colons).
 struct NameList: OptionValue {
     static let expected = "names separated by ','"
-    let setting: [String]
+    let text: String
 
     static func parse(_ text: String) -> [String]? {
         text.split(separator: ",").map { String($0.trimmingOptionalWhitespace()) }
     }
 
-    var defaultValueDescription: String { self.setting.joined(separator: ",") }
+    static func describe(_ setting: [String]) -> String { setting.joined(separator: ",") }
 }
 
 /// The prefix of `links` hrefs; without a trailing slash, because paths are appended to it as they are.
 struct BaseURL: OptionValue {
     static let expected = "an http(s) URL without a trailing slash"
-    let setting: String
+    let text: String
 
     static func parse(_ text: String) -> String? {
         (text.hasPrefix("http://") || text.hasPrefix("https://")) && !text.hasSuffix("/") ? text : nil
@@ -143,47 +129,47 @@ struct BaseURL: OptionValue {
 
 struct Token: NonEmptyText {
     static let expected = "a non-empty token"
-    let setting: String
+    let text: String
 }
 
 struct PositiveCount: WholeNumber {
     static let range = 1...Int.max
     static let expected = "a positive whole number"
-    let setting: Int
+    let text: String
 }
 
 /// How many requests the journal keeps; capped because each is held in memory with its body.
 struct JournalSize: WholeNumber {
     static let range = 1...1_000_000
     static let expected = "a whole number from \(Self.range.lowerBound) to \(Self.range.upperBound)"
-    let setting: Int
+    let text: String
 }
 
 /// A positive, possibly fractional, number of seconds.
 struct PositiveSeconds: OptionValue {
     static let expected = "a positive number of seconds"
-    let setting: Double
+    let text: String
     static func parse(_ text: String) -> Double? { Double(text).flatMap { $0 > 0 ? $0 : nil } }
-    var defaultValueDescription: String { Seconds.text(self.setting) }
+    static func describe(_ setting: Double) -> String { Seconds.text(setting) }
 }
 
 /// A non-negative, possibly fractional, number of seconds, kept to the millisecond as a Dispatch interval.
 struct Seconds: OptionValue {
     static let expected = "a non-negative number of seconds"
-    let setting: DispatchTimeInterval
+    let text: String
 
     static func parse(_ text: String) -> DispatchTimeInterval? {
         Double(text).flatMap { $0 >= 0 ? .milliseconds(Int($0 * 1000)) : nil }
     }
 
-    var defaultValueDescription: String {
-        switch self.setting {
+    static func describe(_ setting: DispatchTimeInterval) -> String {
+        switch setting {
         case .seconds(let seconds): Self.text(Double(seconds))
         case .milliseconds(let milliseconds): Self.text(Double(milliseconds) / 1e3)
         case .microseconds(let microseconds): Self.text(Double(microseconds) / 1e6)
         case .nanoseconds(let nanoseconds): Self.text(Double(nanoseconds) / 1e9)
         case .never: "never"
-        @unknown default: "\(self.setting)"
+        @unknown default: "\(setting)"
         }
     }
 
@@ -196,7 +182,7 @@ struct Seconds: OptionValue {
 /// Seconds a created restore job spends PENDING, QUEUED and RUNNING, written `2,3,10`.
 struct RestorePhases: OptionValue {
     static let expected = "three non-negative seconds like 2,3,10"
-    let setting: RestorePhaseDurations
+    let text: String
 
     static func parse(_ text: String) -> RestorePhaseDurations? {
         let parts = text.split(separator: ",").compactMap { Double($0.trimmingOptionalWhitespace()) }
@@ -204,8 +190,8 @@ struct RestorePhases: OptionValue {
         return RestorePhaseDurations(pending: parts[0], queued: parts[1], running: parts[2])
     }
 
-    var defaultValueDescription: String {
-        [self.setting.pending, self.setting.queued, self.setting.running].map(Seconds.text).joined(separator: ",")
+    static func describe(_ setting: RestorePhaseDurations) -> String {
+        [setting.pending, setting.queued, setting.running].map(Seconds.text).joined(separator: ",")
     }
 }
 
@@ -213,7 +199,7 @@ struct RestorePhases: OptionValue {
 /// themselves take no value; this is how the environment sets them.)
 struct OnOff: OptionValue {
     static let expected = "true or false"
-    let setting: Bool
+    let text: String
 
     static func parse(_ text: String) -> Bool? {
         switch text.lowercased() {
@@ -223,15 +209,15 @@ struct OnOff: OptionValue {
         }
     }
 
-    var defaultValueDescription: String { self.setting ? "on" : "off" }
+    static func describe(_ setting: Bool) -> String { setting ? "on" : "off" }
 }
 
 /// Paths, from repeated flags or a `:`-separated variable (empty segments skipped).
 struct PathList: OptionValue {
     static let expected = "paths separated by ':'"
-    let setting: [String]
+    let text: String
     static func parse(_ text: String) -> [String]? { text.split(separator: ":").map(String.init) }
-    var defaultValueDescription: String { self.setting.joined(separator: ":") }
+    static func describe(_ setting: [String]) -> String { setting.joined(separator: ":") }
 }
 
 /// One of an enumeration's raw values: `auth` (`strict or off`), `log-level` (`one of trace, debug, …`).
@@ -241,8 +227,8 @@ struct Choice<Setting: RawRepresentable & CaseIterable>: OptionValue where Setti
         return names.count == 2 ? names.joined(separator: " or ") : "one of " + names.joined(separator: ", ")
     }
     static var allValueStrings: [String] { Setting.allCases.map(\.rawValue) }
-    let setting: Setting
+    let text: String
 
     static func parse(_ text: String) -> Setting? { Setting(rawValue: text) }
-    var defaultValueDescription: String { self.setting.rawValue }
+    static func describe(_ setting: Setting) -> String { setting.rawValue }
 }

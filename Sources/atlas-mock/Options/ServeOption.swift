@@ -23,23 +23,22 @@ struct ServeOption {
 
     /// An `@Option` stored at `setting`.
     init<Value: OptionValue>(
-        _ flag: String, _ meaning: String, given: @escaping (ServeOptions) -> Given<Value>?,
+        _ flag: String, _ meaning: String, given: @escaping (ServeOptions) -> Value?,
         setting: WritableKeyPath<ServeSettings, Value.Setting>
     ) {
-        let shown = Value(setting: ServeSettings.defaults[keyPath: setting]).defaultValueDescription
         self.init(
-            flag, meaning, defaultText: shown, given: given,
-            store: { $0[keyPath: setting] = $1.setting })
+            flag, meaning, defaultText: Value.describe(ServeSettings.defaults[keyPath: setting]), as: Value.self,
+            given: { given($0).map { ($0.text, Value.parse($0.text)) } }, store: { $0[keyPath: setting] = $1 })
     }
 
     /// An `@Option` for a setting absent by default; `absent` says what happens then.
     init<Value: OptionValue>(
-        _ flag: String, _ meaning: String, given: @escaping (ServeOptions) -> Given<Value>?,
+        _ flag: String, _ meaning: String, given: @escaping (ServeOptions) -> Value?,
         setting: WritableKeyPath<ServeSettings, Value.Setting?>, absent: String
     ) {
         self.init(
-            flag, meaning, defaultText: absent, given: given,
-            store: { $0[keyPath: setting] = $1.setting })
+            flag, meaning, defaultText: absent, as: Value.self,
+            given: { given($0).map { ($0.text, Value.parse($0.text)) } }, store: { $0[keyPath: setting] = $1 })
     }
 
     /// A `@Flag`: given, it turns the setting on; otherwise the variable (`true`/`false`, `1`/`0`, …) decides.
@@ -47,10 +46,9 @@ struct ServeOption {
         _ flag: String, _ meaning: String, isSet: @escaping (ServeOptions) -> Bool,
         setting: WritableKeyPath<ServeSettings, Bool>
     ) {
-        let shown = OnOff(setting: ServeSettings.defaults[keyPath: setting]).defaultValueDescription
         self.init(
-            flag, meaning, defaultText: shown, given: { isSet($0) ? Given(OnOff(setting: true)) : nil },
-            store: { $0[keyPath: setting] = $1.setting })
+            flag, meaning, defaultText: OnOff.describe(ServeSettings.defaults[keyPath: setting]), as: OnOff.self,
+            given: { isSet($0) ? (OnOff.describe(true), true) : nil }, store: { $0[keyPath: setting] = $1 })
     }
 
     /// A repeatable `@Option` of paths; the variable holds them `:`-separated. None given: `absent` says what happens.
@@ -67,16 +65,20 @@ struct ServeOption {
         _ flag: String, _ meaning: String, repeated: @escaping (ServeOptions) -> [String], as list: List.Type,
         setting: WritableKeyPath<ServeSettings, [String]>, absent: String
     ) where List.Setting == [String] {
-        let given = { (command: ServeOptions) in
+        let given = { (command: ServeOptions) -> (String, [String]?)? in
             let values = repeated(command)
-            return values.isEmpty ? nil : Given(List(setting: values))
+            return values.isEmpty ? nil : (List.describe(values), values)
         }
-        self.init(flag, meaning, defaultText: absent, given: given, store: { $0[keyPath: setting] = $1.setting })
+        self.init(
+            flag, meaning, defaultText: absent, as: List.self, given: given, store: { $0[keyPath: setting] = $1 })
     }
 
+    /// `given` is the text on the command line and what it reads as (nil when refused), or nil when the flag is
+    /// absent.
     private init<Value: OptionValue>(
-        _ flag: String, _ meaning: String, defaultText: String, given: @escaping (ServeOptions) -> Given<Value>?,
-        store: @escaping (inout ServeSettings, Value) -> Void
+        _ flag: String, _ meaning: String, defaultText: String, as value: Value.Type,
+        given: @escaping (ServeOptions) -> (text: String, setting: Value.Setting?)?,
+        store: @escaping (inout ServeSettings, Value.Setting) -> Void
     ) {
         self.flag = flag
         self.meaning = meaning
@@ -84,15 +86,15 @@ struct ServeOption {
         let variable = Self.variable(for: flag)
         self.resolve = { command, environment, settings in
             if let given = given(command) {
-                guard let value = given.value else {
+                guard let setting = given.setting else {
                     throw ValidationError("--\(flag): '\(given.text)' is not \(Value.expected)")
                 }
-                store(&settings, value)
+                store(&settings, setting)
             } else if let text = environment[variable], !text.isEmpty {
-                guard let value = Value(argument: text) else {
+                guard let setting = Value.parse(text) else {
                     throw ValidationError("\(variable) (--\(flag)): '\(text)' is not \(Value.expected)")
                 }
-                store(&settings, value)
+                store(&settings, setting)
             }
         }
     }

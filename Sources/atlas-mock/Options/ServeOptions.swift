@@ -8,7 +8,7 @@ import Logging
 /// its value goes), which `--help`, the resolution and the README test all read.
 ///
 /// Adding a flag `--x` is a change to this file alone:
-/// - declare `@Option(help: .serve("x")) var x: Given<T>?`, where `T: OptionValue` parses the text and names
+/// - declare `@Option(help: .serve("x")) var x: T?`, where `T: OptionValue` holds the text, parses it and names
 ///   what it expects (OptionValue.swift; write a new one if none fits), or `@Flag(help: .serve("x")) var x = false`;
 /// - add its row to `table`: `ServeOption("x", "What it does.", given: { $0.x }, setting: \.atlas.someField)`
 ///   (`absent:` for a setting that is nil by default, `isSet:` for a flag, `paths:` for a repeatable path option). The
@@ -17,33 +17,33 @@ import Logging
 /// Then add the README row: `ReadmeFlagTableTests` fails until the README's "Running it" table names the flag,
 /// its variable and the same default.
 struct ServeOptions: ParsableArguments {
-    @Option(help: .serve("host")) var host: Given<Host>?
-    @Option(help: .serve("port")) var port: Given<PortOrOff>?
-    @Option(help: .serve("base-url")) var baseURL: Given<BaseURL>?
-    @Option(help: .serve("auth")) var auth: Given<Choice<AtlasConfiguration.AuthMode>>?
-    @Option(help: .serve("rate-limits")) var rateLimits: Given<Choice<RateLimitMode>>?
+    @Option(help: .serve("host")) var host: Host?
+    @Option(help: .serve("port")) var port: PortOrOff?
+    @Option(help: .serve("base-url")) var baseURL: BaseURL?
+    @Option(help: .serve("auth")) var auth: Choice<AtlasConfiguration.AuthMode>?
+    @Option(help: .serve("rate-limits")) var rateLimits: Choice<RateLimitMode>?
     @Flag(help: .serve("enforce-sunset")) var enforceSunset = false
-    @Option(help: .serve("sunset-date")) var sunsetDate: Given<CalendarDay>?
-    @Option(help: .serve("clock")) var clock: Given<ClockStart>?
+    @Option(help: .serve("sunset-date")) var sunsetDate: CalendarDay?
+    @Option(help: .serve("clock")) var clock: ClockStart.Argument?
     @Flag(help: .serve("freeze-clock")) var freezeClock = false
     @Option(help: .serve("fixtures")) var fixtures: [String] = []
-    @Option(help: .serve("admin-token")) var adminToken: Given<Token>?
-    @Option(help: .serve("journal-size")) var journalSize: Given<JournalSize>?
-    @Option(help: .serve("nonce-lifetime")) var nonceLifetime: Given<PositiveSeconds>?
-    @Option(help: .serve("restore-phases")) var restorePhases: Given<RestorePhases>?
-    @Option(help: .serve("cluster-transitions")) var clusterTransitions: Given<ClusterTransitions>?
-    @Option(help: .serve("shared-tier-migration")) var sharedTierMigration: Given<SharedTierMigrationDate>?
-    @Option(help: .serve("max-connections")) var maxConnections: Given<PositiveCount>?
-    @Option(help: .serve("drain-timeout")) var drainTimeout: Given<Seconds>?
-    @Option(help: .serve("log-level")) var logLevel: Given<Choice<Logger.Level>>?
-    @Option(help: .serve("access-log")) var accessLog: Given<AccessLogOutput.Argument>?
-    @Option(help: .serve("log-format")) var logFormat: Given<Choice<LogFormat>>?
-    @Option(help: .serve("tls")) var tls: Given<TLSMode>?
-    @Option(help: .serve("tls-cert")) var tlsCert: Given<FilePath>?
-    @Option(help: .serve("tls-key")) var tlsKey: Given<FilePath>?
-    @Option(help: .serve("tls-port")) var tlsPort: Given<Port>?
+    @Option(help: .serve("admin-token")) var adminToken: Token?
+    @Option(help: .serve("journal-size")) var journalSize: JournalSize?
+    @Option(help: .serve("nonce-lifetime")) var nonceLifetime: PositiveSeconds?
+    @Option(help: .serve("restore-phases")) var restorePhases: RestorePhases?
+    @Option(help: .serve("cluster-transitions")) var clusterTransitions: ClusterTransitions?
+    @Option(help: .serve("shared-tier-migration")) var sharedTierMigration: SharedTierMigrationDate?
+    @Option(help: .serve("max-connections")) var maxConnections: PositiveCount?
+    @Option(help: .serve("drain-timeout")) var drainTimeout: Seconds?
+    @Option(help: .serve("log-level")) var logLevel: Choice<Logger.Level>?
+    @Option(help: .serve("access-log")) var accessLog: AccessLogOutput.Argument?
+    @Option(help: .serve("log-format")) var logFormat: Choice<LogFormat>?
+    @Option(help: .serve("tls")) var tls: TLSMode?
+    @Option(help: .serve("tls-cert")) var tlsCert: FilePath?
+    @Option(help: .serve("tls-key")) var tlsKey: FilePath?
+    @Option(help: .serve("tls-port")) var tlsPort: Port?
     @Option(help: .serve("tls-hostname")) var tlsHostname: [String] = []
-    @Option(help: .serve("tls-ca-out")) var tlsCAOut: Given<FilePath>?
+    @Option(help: .serve("tls-ca-out")) var tlsCAOut: FilePath?
 
     /// Every bad value is reported here, before anything binds.
     func validate() throws {
