@@ -2,6 +2,7 @@ import ArgumentParser
 import AtlasMock
 import AtlasMockHTTP
 import Dispatch
+import Logging
 
 /// The type of a serve option's value: ArgumentParser hands over the text as typed, and it is read as a `Setting`
 /// (`parse`) only when the option is resolved (`ServeOption`). So a refused value gets the README's one-line error
@@ -220,15 +221,36 @@ struct PathList: OptionValue {
     static func describe(_ setting: [String]) -> String { setting.joined(separator: ":") }
 }
 
-/// One of an enumeration's raw values: `auth` (`strict or off`), `log-level` (`one of trace, debug, …`).
-struct Choice<Setting: RawRepresentable & CaseIterable>: OptionValue where Setting.RawValue == String {
+/// One of an enumeration's raw values: `auth` (`strict or off`), `log-level` (`one of trace, debug, …`). A
+/// protocol with a conformer per option rather than a generic struct, for the reason `OptionValue` gives.
+protocol Choice: OptionValue where Setting: RawRepresentable & CaseIterable, Setting.RawValue == String {}
+
+extension Choice {
     static var expected: String {
         let names = Setting.allCases.map(\.rawValue)
         return names.count == 2 ? names.joined(separator: " or ") : "one of " + names.joined(separator: ", ")
     }
     static var allValueStrings: [String] { Setting.allCases.map(\.rawValue) }
-    let text: String
-
     static func parse(_ text: String) -> Setting? { Setting(rawValue: text) }
     static func describe(_ setting: Setting) -> String { setting.rawValue }
+}
+
+struct AuthModeChoice: Choice {
+    typealias Setting = AtlasConfiguration.AuthMode
+    let text: String
+}
+
+struct RateLimitModeChoice: Choice {
+    typealias Setting = RateLimitMode
+    let text: String
+}
+
+struct LogLevelChoice: Choice {
+    typealias Setting = Logger.Level
+    let text: String
+}
+
+struct LogFormatChoice: Choice {
+    typealias Setting = LogFormat
+    let text: String
 }

@@ -20,8 +20,8 @@ struct ServeOptions: ParsableArguments {
     @Option(help: .serve("host")) var host: Host?
     @Option(help: .serve("port")) var port: PortOrOff?
     @Option(help: .serve("base-url")) var baseURL: BaseURL?
-    @Option(help: .serve("auth")) var auth: Choice<AtlasConfiguration.AuthMode>?
-    @Option(help: .serve("rate-limits")) var rateLimits: Choice<RateLimitMode>?
+    @Option(help: .serve("auth")) var auth: AuthModeChoice?
+    @Option(help: .serve("rate-limits")) var rateLimits: RateLimitModeChoice?
     @Flag(help: .serve("enforce-sunset")) var enforceSunset = false
     @Option(help: .serve("sunset-date")) var sunsetDate: CalendarDay?
     @Option(help: .serve("clock")) var clock: ClockStart.Argument?
@@ -35,9 +35,9 @@ struct ServeOptions: ParsableArguments {
     @Option(help: .serve("shared-tier-migration")) var sharedTierMigration: SharedTierMigrationDate?
     @Option(help: .serve("max-connections")) var maxConnections: PositiveCount?
     @Option(help: .serve("drain-timeout")) var drainTimeout: Seconds?
-    @Option(help: .serve("log-level")) var logLevel: Choice<Logger.Level>?
+    @Option(help: .serve("log-level")) var logLevel: LogLevelChoice?
     @Option(help: .serve("access-log")) var accessLog: AccessLogOutput.Argument?
-    @Option(help: .serve("log-format")) var logFormat: Choice<LogFormat>?
+    @Option(help: .serve("log-format")) var logFormat: LogFormatChoice?
     @Option(help: .serve("tls")) var tls: TLSMode?
     @Option(help: .serve("tls-cert")) var tlsCert: FilePath?
     @Option(help: .serve("tls-key")) var tlsKey: FilePath?
