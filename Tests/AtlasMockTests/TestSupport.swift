@@ -144,5 +144,9 @@ extension HTTPServerResponse {
         try JSONSerialization.jsonObject(with: Data(self.body)) as? [String: Any] ?? [:]
     }
 
-    func header(_ name: String) -> String? { self.headerFields[HTTPField.Name(name)!] }
+    /// A field as a client receives it: from the head, else from `appendedFields` (where `Ratelimit-*` go).
+    func header(_ name: String) -> String? {
+        let name = HTTPField.Name(name)!
+        return self.head.headerFields[name] ?? self.appendedFields.first { $0.name == name }?.value
+    }
 }

@@ -17,14 +17,6 @@ public struct HTTPServerResponse: Sendable {
         self.head = HTTPResponse(status: status, headerFields: headerFields)
         self.body = body
     }
-
-    /// Every field the handler set, `head`'s then `appendedFields`: what a client receives besides the transport's
-    /// own framing fields.
-    public var headerFields: HTTPFields {
-        var fields = self.head.headerFields
-        fields.append(contentsOf: self.appendedFields)
-        return fields
-    }
 }
 
 extension HTTPResponse.Status {
